@@ -1,0 +1,69 @@
+//! # wasio: asyncio and aiohttp for WebAssembly components
+//!
+//! wasio is an async runtime for `wasm32-wasip2` (WASI 0.2) components: a poll-based event
+//! loop over WASI pollables, with tasks, timers and task groups in the shape Python's asyncio
+//! gives them.
+//!
+//! | asyncio | wasio |
+//! |---|---|
+//! | `asyncio.run(main())` | [`run`] / [`#[wasio::main]`](main) |
+//! | `asyncio.create_task(coro)` | [`spawn`] → [`JoinHandle`](runtime::JoinHandle) (`.await`, `abort`) |
+//! | `asyncio.TaskGroup` | [`runtime::TaskGroup`] |
+//! | `asyncio.sleep(s)`, `asyncio.sleep(0)` | [`time::sleep`], [`yield_now`] |
+//! | `asyncio.wait_for(aw, timeout)` | [`time::timeout`] → `Result<T, `[`time::Elapsed`]`>` |
+//! | `loop.time()` | [`time::Instant::now`] |
+//! | a periodic `while True: await asyncio.sleep(p)` | [`time::interval`] |
+//!
+//! ## Example
+//!
+//! Two tasks that sleep one and two seconds run concurrently, so the whole program takes two
+//! seconds (`cargo run --example tasks`):
+//!
+//! ```no_run
+#![doc = include_str!("../examples/tasks.rs")]
+//! ```
+//!
+//! ## Running components
+//!
+//! Build for `wasm32-wasip2` and run under wasmtime: `wasmtime run app.wasm`. The event loop
+//! is single-threaded, like a component; everything here is `!Send` by design.
+#![deny(missing_docs)]
+#![warn(missing_debug_implementations)]
+
+/// Runs an `async fn main` on the wasio event loop: `#[wasio::main] async fn main() { … }`
+/// becomes `fn main() { wasio::run(async { … }) }`. The function may return a value, such as
+/// a `Result`.
+///
+/// ```no_run
+/// #[wasio::main]
+/// async fn main() -> Result<(), std::num::ParseIntError> {
+///     let n: u32 = "42".parse()?;
+///     wasio::time::sleep(std::time::Duration::from_millis(n.into())).await;
+///     Ok(())
+/// }
+/// ```
+pub use wasio_macros::main;
+
+/// Runs an `async fn` test on its own wasio event loop: `#[wasio::test] async fn name() { … }`
+/// is a `#[test]` whose body runs inside [`run`].
+pub use wasio_macros::test;
+
+// The runtime builds its wakers on `Rc` (see `runtime/waker.rs`), sound only where there is
+// one thread: WebAssembly without shared-memory threads, as in WASI 0.2.
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+pub mod runtime;
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+pub mod time;
+
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+pub use runtime::{run, spawn, yield_now};
+
+#[doc(hidden)]
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+pub mod __private {
+    /// `run` with the output type named, so that `?` in a `#[wasio::main]` body knows what
+    /// to convert errors into.
+    pub fn run_returning<T, F: std::future::Future<Output = T>>(future: F) -> T {
+        crate::run(future)
+    }
+}

@@ -1,0 +1,148 @@
+//! Waiting on WASI pollables from async code.
+
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use wasip2::io::poll::Pollable;
+
+use super::reactor::WaitState;
+use super::{coop, state};
+
+/// A `wasi:io/poll` pollable registered with the reactor, to be awaited any number of times.
+///
+/// Streams, sockets and HTTP bodies hand out pollables; wrap one once and [`wait`] on it
+/// whenever the operation it guards would block. Dropping the `AsyncPollable` drops the
+/// pollable, releasing its host handle.
+///
+/// ```no_run
+/// # wasio::run(async {
+/// use wasio::runtime::AsyncPollable;
+/// use wasip2::clocks::monotonic_clock;
+///
+/// // A pollable that becomes ready in 10 ms.
+/// let pollable = AsyncPollable::new(monotonic_clock::subscribe_duration(10_000_000));
+/// pollable.wait().await;
+/// pollable.wait().await; // still ready: WASI readiness is level-triggered
+/// # });
+/// ```
+///
+/// [`wait`]: AsyncPollable::wait
+pub struct AsyncPollable {
+    key: usize,
+    /// The registration belongs to this thread's reactor.
+    _local: PhantomData<*const ()>,
+}
+
+impl AsyncPollable {
+    /// Registers `pollable` with the reactor; it is listed in `poll` only while waited on.
+    pub fn new(pollable: Pollable) -> Self {
+        let key = state::with(|s| s.reactor.register(pollable));
+        AsyncPollable {
+            key,
+            _local: PhantomData,
+        }
+    }
+
+    /// Waits until the pollable is ready (at once when it already is).
+    ///
+    /// # Panics
+    ///
+    /// When polled without a running wasio runtime.
+    pub fn wait(&self) -> Wait<'_> {
+        Wait {
+            pollable: self,
+            state: WaitState::default(),
+        }
+    }
+
+    fn poll_wait(&self, state: &mut WaitState, cx: &mut Context<'_>) -> Poll<()> {
+        std::task::ready!(state::with(|s| {
+            s.assert_running("waiting on a pollable");
+            s.reactor.poll_wait(self.key, state, cx.waker())
+        }));
+        coop::poll_proceed(cx)
+    }
+
+    fn cancel_wait(&self, state: &mut WaitState) {
+        state::with(|s| s.reactor.cancel_wait(self.key, state));
+    }
+}
+
+impl Drop for AsyncPollable {
+    fn drop(&mut self) {
+        state::with(|s| s.reactor.deregister(self.key));
+    }
+}
+
+impl fmt::Debug for AsyncPollable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AsyncPollable")
+            .field("key", &self.key)
+            .finish()
+    }
+}
+
+/// The future of [`AsyncPollable::wait`].
+#[must_use = "futures do nothing unless polled or .awaited"]
+#[derive(Debug)]
+pub struct Wait<'a> {
+    pollable: &'a AsyncPollable,
+    state: WaitState,
+}
+
+impl Future for Wait<'_> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.get_mut();
+        this.pollable.poll_wait(&mut this.state, cx)
+    }
+}
+
+impl Drop for Wait<'_> {
+    fn drop(&mut self) {
+        self.pollable.cancel_wait(&mut self.state);
+    }
+}
+
+/// Waits once for `pollable`, then drops it. See [`AsyncPollable`] to wait repeatedly.
+///
+/// ```no_run
+/// # wasio::run(async {
+/// use wasip2::clocks::monotonic_clock;
+///
+/// wasio::runtime::wait_for(monotonic_clock::subscribe_duration(1_000_000)).await;
+/// # });
+/// ```
+pub fn wait_for(pollable: Pollable) -> WaitFor {
+    WaitFor {
+        pollable: AsyncPollable::new(pollable),
+        state: WaitState::default(),
+    }
+}
+
+/// The future of [`wait_for`]: owns its pollable.
+#[must_use = "futures do nothing unless polled or .awaited"]
+#[derive(Debug)]
+pub struct WaitFor {
+    pollable: AsyncPollable,
+    state: WaitState,
+}
+
+impl Future for WaitFor {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.get_mut();
+        this.pollable.poll_wait(&mut this.state, cx)
+    }
+}
+
+impl Drop for WaitFor {
+    fn drop(&mut self) {
+        self.pollable.cancel_wait(&mut self.state);
+    }
+}

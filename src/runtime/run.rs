@@ -1,0 +1,187 @@
+//! `run`: the event loop that drives a root future and every spawned task.
+
+use std::future::Future;
+use std::pin::pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll, Wake, Waker};
+
+use super::coop;
+use super::join_handle::JoinError;
+use super::state::{self, State};
+
+/// Runs `future` to completion on a new event loop, with every task it spawns
+/// (`asyncio.run`). Returns the future's output.
+///
+/// Each turn of the loop polls the root future if it was woken, then the tasks that were
+/// runnable when the turn began (in wake order, at most
+/// [`tasks_per_turn`](Builder::tasks_per_turn)), then makes at most one `wasi:io/poll.poll`
+/// call, which blocks only when nothing is runnable.
+///
+/// When the root future completes, tasks that are still pending are cancelled: their futures
+/// are dropped (releasing their pollables and timers) before `run` returns, and their
+/// [`JoinHandle`](crate::runtime::JoinHandle)s yield [`JoinError::Shutdown`]. Await the tasks
+/// (or a [`TaskGroup`](crate::runtime::TaskGroup)) before returning to let them finish.
+///
+/// # Panics
+///
+/// When called inside a running `run` (one event loop per thread), or when the root future
+/// waits while no task can run and nothing is waited on (a deadlock that would otherwise
+/// hang the component).
+///
+/// # Example
+///
+/// ```no_run
+/// let answer = wasio::run(async {
+///     let task = wasio::spawn(async { 21 * 2 });
+///     task.await.unwrap()
+/// });
+/// assert_eq!(answer, 42);
+/// ```
+pub fn run<F: Future>(future: F) -> F::Output {
+    Builder::new().run(future)
+}
+
+/// Settings of the event loop; [`run`] uses the defaults.
+///
+/// ```no_run
+/// let n = wasio::runtime::Builder::new()
+///     .tasks_per_turn(64)
+///     .task_budget(32)
+///     .run(async { 7 });
+/// assert_eq!(n, 7);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Builder {
+    tasks_per_turn: usize,
+    task_budget: u32,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder::new()
+    }
+}
+
+impl Builder {
+    /// The default settings: 256 tasks per turn, a budget of 128 per task poll.
+    pub const fn new() -> Self {
+        Builder {
+            tasks_per_turn: 256,
+            task_budget: 128,
+        }
+    }
+
+    /// How many tasks one turn polls at most before timers and I/O are checked again.
+    /// Values below 1 mean 1.
+    pub const fn tasks_per_turn(mut self, tasks: usize) -> Self {
+        self.tasks_per_turn = if tasks == 0 { 1 } else { tasks };
+        self
+    }
+
+    /// How many wasio operations that complete without waiting one poll of a task may do
+    /// before it is made to yield (so a task whose input is always ready cannot starve the
+    /// others). Values below 1 mean 1.
+    pub const fn task_budget(mut self, operations: u32) -> Self {
+        self.task_budget = if operations == 0 { 1 } else { operations };
+        self
+    }
+
+    /// Runs `future` like [`run`], with these settings.
+    ///
+    /// # Panics
+    ///
+    /// As [`run`].
+    pub fn run<F: Future>(&self, future: F) -> F::Output {
+        let _session = Session::enter(self);
+        let root = Arc::new(RootWaker {
+            woken: AtomicBool::new(true),
+        });
+        let waker = Waker::from(root.clone());
+        let mut cx = Context::from_waker(&waker);
+        let mut future = pin!(future);
+        loop {
+            if root.woken.swap(false, Ordering::Relaxed) {
+                coop::reset();
+                if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+                    return output;
+                }
+            }
+            state::with(|s| {
+                run_tasks(s, self.tasks_per_turn);
+                let idle = s.queue.borrow().is_empty() && !root.woken.load(Ordering::Relaxed);
+                if s.reactor.turn(&s.timers, idle) {
+                    s.polls.set(s.polls.get() + 1);
+                }
+                s.turns.set(s.turns.get() + 1);
+            });
+        }
+    }
+}
+
+/// Polls the tasks that are runnable now, but no more than `limit`: tasks woken meanwhile
+/// (a task that yields, say) wait for the next turn, after timers and I/O.
+fn run_tasks(s: &State, limit: usize) {
+    let runnable = s.queue.borrow().len().min(limit);
+    for _ in 0..runnable {
+        let task = s.queue.borrow_mut().pop_front();
+        let Some(task) = task else { break };
+        task.run();
+    }
+}
+
+/// The root future's waker: it only raises a flag the loop checks every turn.
+struct RootWaker {
+    woken: AtomicBool,
+}
+
+impl Wake for RootWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.woken.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Marks the runtime as running; on drop, cancels what is left and resets the state.
+struct Session;
+
+impl Session {
+    fn enter(builder: &Builder) -> Session {
+        state::with(|s| {
+            assert!(
+                !s.running.replace(true),
+                "wasio::run called inside a running wasio::run: there is one event loop per \
+                 thread; spawn the future or await it instead"
+            );
+            s.task_budget.set(builder.task_budget);
+            s.polls.set(0);
+            s.turns.set(0);
+        });
+        Session
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        state::with(|s| {
+            // Cancelling a task runs its destructors, which may spawn more: repeat until none.
+            loop {
+                let tasks: Vec<_> = s.tasks.borrow_mut().drain().collect();
+                if tasks.is_empty() {
+                    break;
+                }
+                for task in tasks {
+                    task.cancel(JoinError::Shutdown);
+                }
+            }
+            let queue = std::mem::take(&mut *s.queue.borrow_mut());
+            drop(queue);
+            s.timers.clear();
+            s.reactor.clear();
+            s.running.set(false);
+        });
+    }
+}

@@ -1,0 +1,70 @@
+//! The one runtime of this thread: run queue, live tasks, reactor and timers.
+//!
+//! WASI 0.2 components are single-threaded, so the runtime lives in a `thread_local!` that is
+//! initialised at compile time; `with` is a plain access to a static.
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use slab::Slab;
+
+use super::reactor::Reactor;
+use super::task::Runnable;
+use super::timers::Timers;
+
+/// Everything the event loop owns.
+pub(crate) struct State {
+    /// Whether `run` is driving the loop right now.
+    pub(crate) running: Cell<bool>,
+    /// Tasks that were woken and wait for their turn, in wake order.
+    pub(crate) queue: RefCell<VecDeque<Rc<dyn Runnable>>>,
+    /// Every task that has not finished: shutdown cancels what is left here.
+    pub(crate) tasks: RefCell<Slab<Rc<dyn Runnable>>>,
+    /// Pollables registered by `AsyncPollable`s, and their waiters.
+    pub(crate) reactor: Reactor,
+    /// Every pending `Sleep`, by deadline.
+    pub(crate) timers: Timers,
+    /// Cooperative budget left to the task being polled (see `coop`).
+    pub(crate) budget: Cell<u32>,
+    /// The budget each poll of a task starts with.
+    pub(crate) task_budget: Cell<u32>,
+    /// Host `poll` calls made since `run` started.
+    pub(crate) polls: Cell<u64>,
+    /// Turns of the loop since `run` started.
+    pub(crate) turns: Cell<u64>,
+}
+
+impl State {
+    const fn new() -> Self {
+        State {
+            running: Cell::new(false),
+            queue: RefCell::new(VecDeque::new()),
+            tasks: RefCell::new(Slab::new()),
+            reactor: Reactor::new(),
+            timers: Timers::new(),
+            budget: Cell::new(u32::MAX),
+            task_budget: Cell::new(u32::MAX),
+            polls: Cell::new(0),
+            turns: Cell::new(0),
+        }
+    }
+
+    /// Fails loudly when a wasio future is used without a running `wasio::run`: it would
+    /// otherwise wait for an event loop that never comes.
+    pub(crate) fn assert_running(&self, what: &str) {
+        assert!(
+            self.running.get(),
+            "{what} needs a running wasio runtime: call it inside `wasio::run` or `#[wasio::main]`"
+        );
+    }
+}
+
+thread_local! {
+    static STATE: State = const { State::new() };
+}
+
+/// Runs `f` with this thread's runtime state.
+pub(crate) fn with<R>(f: impl FnOnce(&State) -> R) -> R {
+    STATE.with(f)
+}

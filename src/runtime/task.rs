@@ -1,0 +1,200 @@
+//! A spawned task: one allocation holding its future (later its output) and its flags.
+
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
+use super::join_handle::{JoinError, JoinHandle};
+use super::waker::{Wake, WakerRef};
+use super::{coop, state};
+
+/// A task of any type, as an `AbortHandle` sees it.
+pub(crate) trait Cancel {
+    /// Drops the future now, or right after the poll that is running it.
+    fn cancel(&self, why: JoinError);
+    /// Finished or cancelled.
+    fn is_finished(&self) -> bool;
+}
+
+/// What the run queue and the live-task registry hold: a task of any future type.
+pub(crate) trait Runnable: Cancel {
+    /// Polls the future once (the task was taken off the run queue).
+    fn run(self: Rc<Self>);
+}
+
+/// What a `JoinHandle<T>` holds: a task whose output is `T`.
+pub(crate) trait Join<T>: Cancel {
+    fn poll_join(&self, cx: &mut Context<'_>) -> Poll<Result<T, JoinError>>;
+}
+
+enum Stage<F: Future> {
+    Running(F),
+    Finished(F::Output),
+    Cancelled(JoinError),
+    Taken,
+}
+
+pub(crate) struct Task<F: Future> {
+    /// In the run queue (so another wake must not queue it again).
+    scheduled: Cell<bool>,
+    /// Finished or cancelled: nothing left to poll.
+    done: Cell<bool>,
+    /// `cancel` was called while the task was polling itself.
+    cancel_requested: Cell<Option<JoinError>>,
+    /// Index in the live-task registry.
+    slot: Cell<usize>,
+    /// The `JoinHandle` waiting for the output.
+    join_waker: Cell<Option<Waker>>,
+    stage: RefCell<Stage<F>>,
+}
+
+/// Starts `future` as a task on the running event loop (`asyncio.create_task`).
+///
+/// The task runs concurrently with the caller from the caller's next `.await` on; its output
+/// comes back through the returned [`JoinHandle`]. Dropping the handle detaches the task: it
+/// keeps running. Tasks still pending when the root future of [`run`](crate::run) completes
+/// are cancelled (their futures are dropped), as `asyncio.run` cancels them.
+///
+/// # Panics
+///
+/// When no wasio runtime is running on this thread (`wasio::spawn` outside `wasio::run`).
+///
+/// # Example
+///
+/// ```no_run
+/// # wasio::run(async {
+/// let task = wasio::spawn(async { 6 * 7 });
+/// assert_eq!(task.await, Ok(42));
+/// # });
+/// ```
+pub fn spawn<F>(future: F) -> JoinHandle<F::Output>
+where
+    F: Future + 'static,
+{
+    let task = Rc::new(Task {
+        scheduled: Cell::new(true),
+        done: Cell::new(false),
+        cancel_requested: Cell::new(None),
+        slot: Cell::new(0),
+        join_waker: Cell::new(None),
+        stage: RefCell::new(Stage::Running(future)),
+    });
+    state::with(|s| {
+        s.assert_running("wasio::spawn");
+        let slot = s.tasks.borrow_mut().insert(task.clone());
+        task.slot.set(slot);
+        s.queue.borrow_mut().push_back(task.clone());
+    });
+    JoinHandle::new(task)
+}
+
+impl<F: Future + 'static> Task<F> {
+    fn schedule(this: &Rc<Self>) {
+        if this.done.get() || this.scheduled.replace(true) {
+            return;
+        }
+        state::with(|s| s.queue.borrow_mut().push_back(this.clone()));
+    }
+
+    /// Records the end of the task: leaves the registry and wakes the `JoinHandle`.
+    fn complete(&self) {
+        self.done.set(true);
+        let entry = state::with(|s| {
+            let mut tasks = s.tasks.borrow_mut();
+            let slot = self.slot.get();
+            // Shutdown drains the registry first, and a slot may since hold a newer task.
+            let ours = tasks
+                .get(slot)
+                .is_some_and(|t| std::ptr::addr_eq(Rc::as_ptr(t), self));
+            ours.then(|| tasks.remove(slot))
+        });
+        drop(entry);
+        if let Some(waker) = self.join_waker.take() {
+            waker.wake();
+        }
+    }
+}
+
+impl<F: Future + 'static> Wake for Task<F> {
+    fn wake_by_ref(this: &Rc<Self>) {
+        Task::schedule(this);
+    }
+}
+
+impl<F: Future + 'static> Runnable for Task<F> {
+    fn run(self: Rc<Self>) {
+        self.scheduled.set(false);
+        if self.done.get() {
+            return;
+        }
+        let waker = WakerRef::new(&self);
+        let mut cx = Context::from_waker(&waker);
+        let poll = {
+            let mut stage = self.stage.borrow_mut();
+            let Stage::Running(future) = &mut *stage else {
+                return;
+            };
+            // SAFETY: the future lives inside the `Rc` allocation and is never moved out of it:
+            // the stage is only ever overwritten by assignment, which drops the future in place.
+            let future = unsafe { Pin::new_unchecked(future) };
+            coop::reset();
+            future.poll(&mut cx)
+        };
+        match poll {
+            Poll::Ready(output) => {
+                *self.stage.borrow_mut() = Stage::Finished(output);
+                self.complete();
+            }
+            Poll::Pending => {
+                if let Some(why) = self.cancel_requested.take() {
+                    self.cancel(why);
+                }
+            }
+        }
+    }
+}
+
+impl<F: Future + 'static> Cancel for Task<F> {
+    fn cancel(&self, why: JoinError) {
+        if self.done.get() {
+            return;
+        }
+        match self.stage.try_borrow_mut() {
+            Ok(mut stage) => *stage = Stage::Cancelled(why),
+            // The task is polling itself (it aborted its own handle): finish after the poll.
+            Err(_) => {
+                self.cancel_requested.set(Some(why));
+                return;
+            }
+        }
+        self.complete();
+    }
+
+    fn is_finished(&self) -> bool {
+        self.done.get()
+    }
+}
+
+impl<F: Future + 'static> Join<F::Output> for Task<F> {
+    fn poll_join(&self, cx: &mut Context<'_>) -> Poll<Result<F::Output, JoinError>> {
+        if !self.done.get() {
+            let waker = self.join_waker.take();
+            let waker = match waker {
+                Some(w) if w.will_wake(cx.waker()) => w,
+                _ => cx.waker().clone(),
+            };
+            self.join_waker.set(Some(waker));
+            return Poll::Pending;
+        }
+        std::task::ready!(coop::poll_proceed(cx));
+        let mut stage = self.stage.borrow_mut();
+        // `done` is set only once the future is gone, so nothing pinned is moved out here.
+        match std::mem::replace(&mut *stage, Stage::Taken) {
+            Stage::Finished(output) => Poll::Ready(Ok(output)),
+            Stage::Cancelled(why) => Poll::Ready(Err(why)),
+            Stage::Running(_) | Stage::Taken => panic!("JoinHandle polled after it completed"),
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! No task can starve timers, I/O or the other tasks: per-turn and per-task budgets.
+
+use std::cell::Cell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use wasio::runtime::{AsyncPollable, Builder, stats, wait_for};
+use wasio::time::{Instant, sleep};
+use wasio::{spawn, yield_now};
+use wasip2::clocks::monotonic_clock;
+
+use crate::common::Signal;
+
+const MS: Duration = Duration::from_millis(1);
+
+/// Spins with `step` until `signal` is set; returns the iterations it took, failing past `limit`.
+async fn spin_until<F, Fut>(signal: &Signal, limit: u32, mut step: F) -> u32
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for spins in 0..limit {
+        if signal.is_set() {
+            return spins;
+        }
+        step().await;
+    }
+    panic!("still not signalled after {limit} iterations: starved");
+}
+
+/// A pollable that is ready and stays ready (WASI readiness is level-triggered): once seen
+/// ready, awaiting it never has to wait.
+async fn always_ready() -> AsyncPollable {
+    let ready = AsyncPollable::new(monotonic_clock::subscribe_instant(0));
+    ready.wait().await;
+    ready
+}
+
+#[wasio::test]
+async fn a_yielding_task_cannot_starve_timers() {
+    let fired = Signal::default();
+    let signal = fired.clone();
+    let _timer = spawn(async move {
+        sleep(5 * MS).await;
+        signal.set();
+    });
+    let start = Instant::now();
+    spin_until(&fired, 10_000_000, yield_now).await;
+    assert!(start.elapsed() < 500 * MS);
+}
+
+#[wasio::test]
+async fn a_yielding_task_cannot_starve_io() {
+    let ready = Signal::default();
+    let signal = ready.clone();
+    let _io = spawn(async move {
+        wait_for(monotonic_clock::subscribe_duration(5_000_000)).await;
+        signal.set();
+    });
+    let polls = stats().polls;
+    spin_until(&ready, 10_000_000, yield_now).await;
+    assert!(
+        stats().polls > polls,
+        "the busy loop still let the reactor poll"
+    );
+}
+
+#[wasio::test]
+async fn always_ready_input_cannot_starve_other_tasks() {
+    let ready = always_ready().await;
+    let other_ran = Signal::default();
+    let signal = other_ran.clone();
+    let _other = spawn(async move { signal.set() });
+    let spins = spin_until(&other_ran, 100_000, || ready.wait()).await;
+    assert_eq!(spins, 128, "the default budget made the spinner yield");
+
+    let timer = Signal::default();
+    let signal = timer.clone();
+    let _other = spawn(async move {
+        sleep(5 * MS).await;
+        signal.set()
+    });
+    spin_until(&timer, 10_000_000, || sleep(Duration::ZERO)).await;
+}
+
+#[test]
+fn the_budgets_are_configurable() {
+    let spins = Builder::new().task_budget(10).run(async {
+        let ready = always_ready().await;
+        let other_ran = Signal::default();
+        let signal = other_ran.clone();
+        let _other = spawn(async move { signal.set() });
+        spin_until(&other_ran, 100_000, || ready.wait()).await
+    });
+    assert_eq!(spins, 10);
+
+    let per_turn = Builder::new().tasks_per_turn(4).run(async {
+        let turns = Rc::new(Cell::new(Vec::new()));
+        let tasks: Vec<_> = (0..40)
+            .map(|_| {
+                let turns = turns.clone();
+                spawn(async move {
+                    let mut seen = turns.take();
+                    seen.push(stats().turns);
+                    turns.set(seen);
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap();
+        }
+        turns.take()
+    });
+    let mut busiest = 0;
+    for turn in &per_turn {
+        busiest = busiest.max(per_turn.iter().filter(|t| *t == turn).count());
+    }
+    assert_eq!(busiest, 4, "turns: {per_turn:?}");
+}
+
+#[wasio::test]
+async fn an_idle_loop_blocks_in_poll_instead_of_spinning() {
+    let polls = stats().polls;
+    let turns = stats().turns;
+    let napper = spawn(sleep(30 * MS));
+    sleep(50 * MS).await;
+    napper.await.unwrap();
+    let (polls, turns) = (stats().polls - polls, stats().turns - turns);
+    assert!(polls <= 4, "{polls} poll calls for two sleeps");
+    assert!(turns <= 8, "{turns} turns for two sleeps");
+}

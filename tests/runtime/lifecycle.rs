@@ -1,0 +1,129 @@
+//! What `run` does with tasks still pending when the root future completes.
+
+use std::cell::Cell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use wasio::runtime::{AsyncPollable, JoinError, stats};
+use wasio::time::sleep;
+use wasio::{spawn, yield_now};
+use wasip2::clocks::monotonic_clock;
+
+use crate::common::Drops;
+
+#[test]
+fn run_returns_the_root_output() {
+    assert_eq!(wasio::run(async { 40 + 2 }), 42);
+}
+
+#[test]
+fn pending_tasks_are_cancelled_when_the_root_completes() {
+    let drops = Drops::default();
+    let guard = drops.guard();
+    let (sleeper, waiter) = wasio::run(async move {
+        let sleeper = spawn(async move {
+            let _guard = guard;
+            sleep(Duration::from_secs(3600)).await;
+        });
+        let waiter = spawn(async {
+            let pollable = AsyncPollable::new(monotonic_clock::subscribe_duration(u64::MAX));
+            pollable.wait().await;
+        });
+        yield_now().await;
+        assert_eq!(stats().tasks, 2);
+        (sleeper, waiter)
+    });
+    assert_eq!(
+        drops.count(),
+        1,
+        "the pending task's future was dropped before run returned"
+    );
+    let s = stats();
+    assert_eq!((s.tasks, s.pollables, s.waiting, s.timers), (0, 0, 0, 0));
+    assert!(sleeper.is_finished());
+    assert_eq!(wasio::run(sleeper), Err(JoinError::Shutdown));
+    assert_eq!(wasio::run(waiter), Err(JoinError::Shutdown));
+}
+
+#[test]
+fn tasks_spawned_by_destructors_during_shutdown_are_cancelled_too() {
+    struct SpawnOnDrop(Rc<Cell<u32>>);
+    impl Drop for SpawnOnDrop {
+        fn drop(&mut self) {
+            let count = self.0.clone();
+            count.set(count.get() + 1);
+            if count.get() < 5 {
+                let next = SpawnOnDrop(count);
+                drop(spawn(async move {
+                    let _next = next;
+                    std::future::pending::<()>().await;
+                }));
+            }
+        }
+    }
+    let count = Rc::new(Cell::new(0));
+    let first = SpawnOnDrop(count.clone());
+    wasio::run(async move {
+        drop(spawn(async move {
+            let _first = first;
+            std::future::pending::<()>().await;
+        }));
+        yield_now().await;
+    });
+    assert_eq!(count.get(), 5);
+    assert_eq!(stats().tasks, 0);
+}
+
+#[test]
+fn a_task_that_was_never_polled_is_cancelled_too() {
+    let drops = Drops::default();
+    let guard = drops.guard();
+    #[expect(
+        clippy::async_yields_async,
+        reason = "the handle outlives its run on purpose"
+    )]
+    let handle = wasio::run(async move { spawn(async move { drop(guard) }) });
+    assert_eq!(drops.count(), 1);
+    assert_eq!(wasio::run(handle), Err(JoinError::Shutdown));
+}
+
+#[test]
+fn runs_can_follow_each_other_and_start_with_fresh_counters() {
+    for round in 0..3u64 {
+        let (tasks, polls) = wasio::run(async move {
+            sleep(Duration::from_millis(round)).await;
+            let s = stats();
+            (s.tasks, s.polls)
+        });
+        assert_eq!(tasks, 0);
+        assert!(polls <= 2, "round {round}: {polls}");
+    }
+}
+
+#[test]
+fn wakers_outliving_their_run_are_harmless() {
+    let waker = wasio::run(async {
+        let task = spawn(std::future::poll_fn(|cx| {
+            std::task::Poll::Ready(cx.waker().clone())
+        }));
+        task.await.unwrap()
+    });
+    waker.wake_by_ref();
+    wasio::run(async {
+        waker.wake();
+        yield_now().await;
+        assert_eq!(stats().tasks, 0);
+    });
+}
+
+#[wasio::test]
+async fn the_test_attribute_runs_the_body() {
+    sleep(Duration::from_millis(1)).await;
+}
+
+#[wasio::test]
+async fn the_test_attribute_supports_results() -> Result<(), std::num::ParseIntError> {
+    let n: u8 = "7".parse()?;
+    assert_eq!(n, 7);
+    Ok(())
+}
