@@ -167,9 +167,11 @@ impl Session {
 impl Drop for Session {
     fn drop(&mut self) {
         state::with(|s| {
-            // Cancelling a task runs its destructors, which may spawn more: repeat until none.
+            // Every live task is queued or parked. Cancelling one runs its destructors, which
+            // may wake or spawn others: repeat until both are empty.
             loop {
-                let tasks: Vec<_> = s.tasks.borrow_mut().drain().collect();
+                let mut tasks: Vec<_> = s.parked.borrow_mut().drain().collect();
+                tasks.extend(s.queue.borrow_mut().drain(..));
                 if tasks.is_empty() {
                     break;
                 }
@@ -177,8 +179,6 @@ impl Drop for Session {
                     task.cancel(JoinError::Shutdown);
                 }
             }
-            let queue = std::mem::take(&mut *s.queue.borrow_mut());
-            drop(queue);
             s.timers.clear();
             s.reactor.clear();
             s.running.set(false);

@@ -19,8 +19,11 @@ pub(crate) struct State {
     pub(crate) running: Cell<bool>,
     /// Tasks that were woken and wait for their turn, in wake order.
     pub(crate) queue: RefCell<VecDeque<Rc<dyn Runnable>>>,
-    /// Every task that has not finished: shutdown cancels what is left here.
-    pub(crate) tasks: RefCell<Slab<Rc<dyn Runnable>>>,
+    /// Tasks that returned `Pending` and have not finished: with the run queue, where shutdown
+    /// finds the tasks it must cancel.
+    pub(crate) parked: RefCell<Slab<Rc<dyn Runnable>>>,
+    /// Spawned tasks that have neither finished nor been cancelled.
+    pub(crate) live: Cell<usize>,
     /// Pollables registered by `AsyncPollable`s, and their waiters.
     pub(crate) reactor: Reactor,
     /// Every pending `Sleep`, by deadline.
@@ -40,7 +43,8 @@ impl State {
         State {
             running: Cell::new(false),
             queue: RefCell::new(VecDeque::new()),
-            tasks: RefCell::new(Slab::new()),
+            parked: RefCell::new(Slab::new()),
+            live: Cell::new(0),
             reactor: Reactor::new(),
             timers: Timers::new(),
             budget: Cell::new(u32::MAX),

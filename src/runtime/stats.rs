@@ -33,7 +33,7 @@ pub fn stats() -> Stats {
     state::with(|s| {
         let (pollables, waiting) = s.reactor.counts();
         Stats {
-            tasks: s.tasks.borrow().len(),
+            tasks: s.live.get(),
             pollables,
             waiting,
             timers: s.timers.len(),

@@ -43,8 +43,8 @@ pub(crate) struct Task<F: Future> {
     done: Cell<bool>,
     /// `cancel` was called while the task was polling itself.
     cancel_requested: Cell<Option<JoinError>>,
-    /// Index in the live-task registry.
-    slot: Cell<usize>,
+    /// Index in the registry of parked tasks, once the task has returned `Pending`.
+    slot: Cell<Option<usize>>,
     /// The `JoinHandle` waiting for the output.
     join_waker: Cell<Option<Waker>>,
     stage: RefCell<Stage<F>>,
@@ -77,14 +77,13 @@ where
         scheduled: Cell::new(true),
         done: Cell::new(false),
         cancel_requested: Cell::new(None),
-        slot: Cell::new(0),
+        slot: Cell::new(None),
         join_waker: Cell::new(None),
         stage: RefCell::new(Stage::Running(future)),
     });
     state::with(|s| {
         s.assert_running("wasio::spawn");
-        let slot = s.tasks.borrow_mut().insert(task.clone());
-        task.slot.set(slot);
+        s.live.set(s.live.get() + 1);
         s.queue.borrow_mut().push_back(task.clone());
     });
     JoinHandle::new(task)
@@ -98,17 +97,28 @@ impl<F: Future + 'static> Task<F> {
         state::with(|s| s.queue.borrow_mut().push_back(this.clone()));
     }
 
+    /// Records that the task waits for a wake-up: the runtime keeps it in the registry of
+    /// parked tasks (so shutdown finds it), once. A task that finishes in its first poll
+    /// never touches the registry.
+    fn park(this: &Rc<Self>) {
+        if this.slot.get().is_none() {
+            let slot = state::with(|s| s.parked.borrow_mut().insert(this.clone()));
+            this.slot.set(Some(slot));
+        }
+    }
+
     /// Records the end of the task: leaves the registry and wakes the `JoinHandle`.
     fn complete(&self) {
         self.done.set(true);
         let entry = state::with(|s| {
-            let mut tasks = s.tasks.borrow_mut();
-            let slot = self.slot.get();
+            s.live.set(s.live.get() - 1);
+            let slot = self.slot.take()?;
+            let mut parked = s.parked.borrow_mut();
             // Shutdown drains the registry first, and a slot may since hold a newer task.
-            let ours = tasks
+            let ours = parked
                 .get(slot)
                 .is_some_and(|t| std::ptr::addr_eq(Rc::as_ptr(t), self));
-            ours.then(|| tasks.remove(slot))
+            ours.then(|| parked.remove(slot))
         });
         drop(entry);
         if let Some(waker) = self.join_waker.take() {
@@ -150,6 +160,8 @@ impl<F: Future + 'static> Runnable for Task<F> {
             Poll::Pending => {
                 if let Some(why) = self.cancel_requested.take() {
                     self.cancel(why);
+                } else {
+                    Task::park(&self);
                 }
             }
         }
