@@ -34,7 +34,7 @@
 /// becomes `fn main() { wasio::run(async { … }) }`. The function may return a value, such as
 /// a `Result`.
 ///
-/// ```no_run
+/// ```
 /// #[wasio::main]
 /// async fn main() -> Result<(), std::num::ParseIntError> {
 ///     let n: u32 = "42".parse()?;
@@ -49,7 +49,10 @@ pub use wasio_macros::main;
 pub use wasio_macros::test;
 
 // The runtime builds its wakers on `Rc` (see `runtime/waker.rs`), sound only where there is
-// one thread: WebAssembly without shared-memory threads, as in WASI 0.2.
+// one thread: WebAssembly without shared-memory threads, as in WASI 0.2. Other targets get
+// only the parts that do no I/O.
+#[cfg(all(target_family = "wasm", target_feature = "atomics"))]
+compile_error!("wasio's event loop is single-threaded: build without the `atomics` target feature");
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 pub mod runtime;
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]

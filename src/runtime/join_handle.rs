@@ -35,7 +35,7 @@ impl std::error::Error for JoinError {}
 /// Awaiting it yields `Ok(output)`, or `Err(JoinError)` when the task was cancelled first.
 /// Dropping it detaches the task, which keeps running.
 ///
-/// ```no_run
+/// ```
 /// # wasio::run(async {
 /// use std::time::Duration;
 ///
@@ -58,7 +58,11 @@ impl<T> JoinHandle<T> {
 
     /// Cancels the task: its future is dropped now, releasing every pollable and timer it
     /// held, and awaiting this handle yields `Err(JoinError::Aborted)`. A task that already
-    /// finished keeps its output. A task aborting itself stops at its next `.await`.
+    /// finished keeps its output.
+    ///
+    /// The future's destructors run inside this call, so they must not need a `RefCell` the
+    /// caller is holding. A task that aborts itself is dropped at its next `.await` that has
+    /// to wait; if it finishes before that, it keeps its output.
     pub fn abort(&self) {
         self.task.cancel(JoinError::Aborted);
     }
@@ -70,7 +74,7 @@ impl<T> JoinHandle<T> {
 
     /// A handle that can abort the task from elsewhere while this one is awaited.
     ///
-    /// ```no_run
+    /// ```
     /// # wasio::run(async {
     /// let task = wasio::spawn(std::future::pending::<()>());
     /// let cancel = task.abort_handle();
@@ -92,7 +96,7 @@ pub struct AbortHandle {
 }
 
 impl AbortHandle {
-    /// Cancels the task, as [`JoinHandle::abort`].
+    /// Cancels the task, as [`JoinHandle::abort`] (its destructors run inside this call).
     pub fn abort(&self) {
         self.task.cancel(JoinError::Aborted);
     }

@@ -34,7 +34,7 @@ pub use pollable::{AsyncPollable, Wait, WaitFor, wait_for};
 pub use run::{Builder, run};
 pub use stats::{Stats, stats};
 pub use task::spawn;
-pub use task_group::TaskGroup;
+pub use task_group::{GroupClosed, GroupSpawner, TaskGroup};
 pub use yield_now::{YieldNow, yield_now};
 
 pub(crate) use coop::poll_proceed;

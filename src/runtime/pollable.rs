@@ -17,7 +17,7 @@ use super::{coop, state};
 /// whenever the operation it guards would block. Dropping the `AsyncPollable` drops the
 /// pollable, releasing its host handle.
 ///
-/// ```no_run
+/// ```
 /// # wasio::run(async {
 /// use wasio::runtime::AsyncPollable;
 /// use wasip2::clocks::monotonic_clock;
@@ -110,7 +110,7 @@ impl Drop for Wait<'_> {
 
 /// Waits once for `pollable`, then drops it. See [`AsyncPollable`] to wait repeatedly.
 ///
-/// ```no_run
+/// ```
 /// # wasio::run(async {
 /// use wasip2::clocks::monotonic_clock;
 ///

@@ -31,7 +31,7 @@ use super::state::{self, State};
 ///
 /// # Example
 ///
-/// ```no_run
+/// ```
 /// let answer = wasio::run(async {
 ///     let task = wasio::spawn(async { 21 * 2 });
 ///     task.await.unwrap()
@@ -44,7 +44,7 @@ pub fn run<F: Future>(future: F) -> F::Output {
 
 /// Settings of the event loop; [`run`] uses the defaults.
 ///
-/// ```no_run
+/// ```
 /// let n = wasio::runtime::Builder::new()
 ///     .tasks_per_turn(64)
 ///     .task_budget(32)
@@ -167,20 +167,24 @@ impl Session {
 impl Drop for Session {
     fn drop(&mut self) {
         state::with(|s| {
-            // Every live task is queued or parked. Cancelling one runs its destructors, which
-            // may wake or spawn others: repeat until both are empty.
+            // Every live task is queued or parked. Cancelling one runs its destructors, and so
+            // does dropping the wakers timers and pollables hold (a waker may be the last owner
+            // of a finished task and its output); destructors may spawn: repeat until no task
+            // is left.
             loop {
                 let mut tasks: Vec<_> = s.parked.borrow_mut().drain().collect();
                 tasks.extend(s.queue.borrow_mut().drain(..));
                 if tasks.is_empty() {
-                    break;
+                    s.timers.clear();
+                    s.reactor.clear();
+                    if s.queue.borrow().is_empty() && s.parked.borrow().is_empty() {
+                        break;
+                    }
                 }
                 for task in tasks {
                     task.cancel(JoinError::Shutdown);
                 }
             }
-            s.timers.clear();
-            s.reactor.clear();
             s.running.set(false);
         });
     }

@@ -22,7 +22,7 @@ pub struct Stats {
 
 /// Reads the counters of this thread's event loop.
 ///
-/// ```no_run
+/// ```
 /// # wasio::run(async {
 /// let before = wasio::runtime::stats();
 /// wasio::time::sleep(std::time::Duration::from_millis(5)).await;

@@ -63,7 +63,7 @@ pub(crate) struct Task<F: Future> {
 ///
 /// # Example
 ///
-/// ```no_run
+/// ```
 /// # wasio::run(async {
 /// let task = wasio::spawn(async { 6 * 7 });
 /// assert_eq!(task.await, Ok(42));
@@ -202,11 +202,15 @@ impl<F: Future + 'static> Join<F::Output> for Task<F> {
         }
         std::task::ready!(coop::poll_proceed(cx));
         let mut stage = self.stage.borrow_mut();
-        // `done` is set only once the future is gone, so nothing pinned is moved out here.
+        // `done` is set only once the future is gone; checking first keeps anything pinned
+        // from being moved out.
+        if matches!(*stage, Stage::Running(_) | Stage::Taken) {
+            panic!("JoinHandle polled after it completed");
+        }
         match std::mem::replace(&mut *stage, Stage::Taken) {
             Stage::Finished(output) => Poll::Ready(Ok(output)),
             Stage::Cancelled(why) => Poll::Ready(Err(why)),
-            Stage::Running(_) | Stage::Taken => panic!("JoinHandle polled after it completed"),
+            Stage::Running(_) | Stage::Taken => unreachable!("checked above"),
         }
     }
 }

@@ -18,7 +18,7 @@ use super::task::spawn;
 /// (for instance when a [`timeout`](crate::time::timeout) around `join` elapses) aborts every
 /// member still running.
 ///
-/// ```no_run
+/// ```
 /// # wasio::run(async {
 /// use std::time::Duration;
 /// use wasio::runtime::TaskGroup;
@@ -28,18 +28,19 @@ use super::task::spawn;
 ///     group.spawn(async move {
 ///         wasio::time::sleep(Duration::from_millis(10 * n)).await;
 ///         Ok::<_, String>(n * n)
-///     });
+///     })?;
 /// }
 /// assert_eq!(group.join().await, Ok(vec![1, 4, 9]));
 ///
 /// let group = TaskGroup::new();
-/// group.spawn(async { Err::<u64, _>("boom".to_string()) });
+/// group.spawn(async { Err::<u64, _>("boom".to_string()) })?;
 /// group.spawn(async {
 ///     wasio::time::sleep(Duration::from_secs(3600)).await; // aborted, never finishes
 ///     Ok(1)
-/// });
+/// })?;
 /// assert_eq!(group.join().await, Err("boom".to_string()));
-/// # });
+/// # Ok::<(), wasio::runtime::GroupClosed>(())
+/// # }).unwrap();
 /// ```
 pub struct TaskGroup<T, E> {
     shared: Rc<RefCell<Members<T, E>>>,
@@ -81,28 +82,41 @@ impl<T: 'static, E: 'static> TaskGroup<T, E> {
     }
 
     /// Starts `future` as a member of the group. Once a member has failed the group is
-    /// cancelling, and `future` is dropped without being started.
+    /// cancelling: `future` is dropped without being started and this returns
+    /// [`GroupClosed`] (asyncio raises `RuntimeError` there).
     ///
     /// # Panics
     ///
     /// When no wasio runtime is running (as [`spawn`](crate::spawn)).
-    pub fn spawn<F>(&self, future: F)
+    pub fn spawn<F>(&self, future: F) -> Result<(), GroupClosed>
     where
         F: Future<Output = Result<T, E>> + 'static,
     {
-        if self.shared.borrow().failed {
-            return;
+        spawn_into(&self.shared, future)
+    }
+
+    /// A handle that spawns into this group from anywhere, the group's own members included
+    /// (asyncio's `tg.create_task` inside a member), even while [`join`](TaskGroup::join)
+    /// waits. It does not keep the group alive: once the group is dropped or joined it
+    /// returns [`GroupClosed`].
+    ///
+    /// ```
+    /// # wasio::run(async {
+    /// use wasio::runtime::TaskGroup;
+    ///
+    /// let group = TaskGroup::<u32, ()>::new();
+    /// let spawner = group.spawner();
+    /// group.spawn(async move {
+    ///     spawner.spawn(async { Ok(2) }).expect("the group is open");
+    ///     Ok(1)
+    /// }).unwrap();
+    /// assert_eq!(group.join().await, Ok(vec![1, 2]));
+    /// # });
+    /// ```
+    pub fn spawner(&self) -> GroupSpawner<T, E> {
+        GroupSpawner {
+            shared: Rc::downgrade(&self.shared),
         }
-        let index = self.shared.borrow().outputs.len();
-        let group = Rc::downgrade(&self.shared);
-        let handle = spawn(async move {
-            let result = future.await;
-            report(&group, index, result);
-        });
-        let mut members = self.shared.borrow_mut();
-        members.running.push(Some(handle));
-        members.outputs.push(None);
-        members.pending += 1;
     }
 
     /// Waits for every member; returns their outputs in spawn order, or the first error.
@@ -128,6 +142,81 @@ impl<T: 'static, E: 'static> TaskGroup<T, E> {
         .await
     }
 }
+
+fn spawn_into<T: 'static, E: 'static, F>(
+    shared: &Rc<RefCell<Members<T, E>>>,
+    future: F,
+) -> Result<(), GroupClosed>
+where
+    F: Future<Output = Result<T, E>> + 'static,
+{
+    if shared.borrow().failed {
+        return Err(GroupClosed);
+    }
+    let index = shared.borrow().outputs.len();
+    let group = Rc::downgrade(shared);
+    let handle = spawn(async move {
+        let result = future.await;
+        report(&group, index, result);
+    });
+    let mut members = shared.borrow_mut();
+    members.running.push(Some(handle));
+    members.outputs.push(None);
+    members.pending += 1;
+    Ok(())
+}
+
+/// Spawns into a [`TaskGroup`] without owning it; see [`TaskGroup::spawner`].
+pub struct GroupSpawner<T, E> {
+    shared: Weak<RefCell<Members<T, E>>>,
+}
+
+impl<T: 'static, E: 'static> GroupSpawner<T, E> {
+    /// Starts `future` as a member of the group, as [`TaskGroup::spawn`]; [`GroupClosed`]
+    /// when the group is cancelling, joined or dropped.
+    ///
+    /// # Panics
+    ///
+    /// When no wasio runtime is running (as [`spawn`](crate::spawn)).
+    pub fn spawn<F>(&self, future: F) -> Result<(), GroupClosed>
+    where
+        F: Future<Output = Result<T, E>> + 'static,
+    {
+        let shared = self.shared.upgrade().ok_or(GroupClosed)?;
+        spawn_into(&shared, future)
+    }
+}
+
+impl<T, E> Clone for GroupSpawner<T, E> {
+    fn clone(&self) -> Self {
+        GroupSpawner {
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+impl<T, E> fmt::Debug for GroupSpawner<T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GroupSpawner")
+            .field("open", &(self.shared.strong_count() > 0))
+            .finish()
+    }
+}
+
+/// The error of spawning into a [`TaskGroup`] that no longer takes members: one failed and it
+/// is cancelling the rest, or it was joined or dropped. The future was not started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupClosed;
+
+impl fmt::Display for GroupClosed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(
+            "the task group takes no more tasks: a member failed, or it was joined or dropped",
+        )
+    }
+}
+
+impl std::error::Error for GroupClosed {}
 
 /// Records a member's result; the first error aborts every other member.
 fn report<T, E>(group: &Weak<RefCell<Members<T, E>>>, index: usize, result: Result<T, E>) {

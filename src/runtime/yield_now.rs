@@ -7,7 +7,7 @@ use std::task::{Context, Poll};
 /// Gives the event loop back once (`await asyncio.sleep(0)`): every task that was runnable
 /// runs, and timers and I/O are checked, before the caller continues.
 ///
-/// ```no_run
+/// ```
 /// # wasio::run(async {
 /// for chunk in 0..1_000 {
 ///     // ... a slice of CPU-bound work ...

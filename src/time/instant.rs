@@ -10,7 +10,7 @@ use wasip2::clocks::monotonic_clock;
 /// Arithmetic saturates instead of panicking: adding `Duration::MAX` gives the farthest
 /// instant, which a timer treats as "never", and subtracting a later instant gives zero.
 ///
-/// ```no_run
+/// ```
 /// use std::time::Duration;
 /// use wasio::time::Instant;
 ///

@@ -24,7 +24,7 @@ pub enum MissedTicks {
 
 /// Ticks every `period`, the first tick at once. See [`Interval`].
 ///
-/// ```no_run
+/// ```
 /// # wasio::run(async {
 /// use std::time::Duration;
 ///

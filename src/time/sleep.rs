@@ -14,7 +14,7 @@ use crate::runtime::{TimerKey, TimerState, poll_proceed, state};
 /// sleeps cost one clock pollable. A deadline already passed completes at once, yielding
 /// only when the task has used up its budget (use [`yield_now`](crate::yield_now) to yield).
 ///
-/// ```no_run
+/// ```
 /// # wasio::run(async {
 /// use std::time::Duration;
 ///
@@ -78,38 +78,44 @@ impl Sleep {
     }
 }
 
+impl Sleep {
+    /// Polls for the deadline without spending the task's budget: a [`Timeout`] must be able to
+    /// fire around a future that spends it all.
+    ///
+    /// [`Timeout`]: super::Timeout
+    pub(crate) fn poll_deadline(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        state::with(|s| {
+            s.assert_running("wasio::time::sleep");
+            if let State::Waiting(key) = self.state {
+                match s.timers.update(key, cx.waker()) {
+                    TimerState::Pending => return Poll::Pending,
+                    TimerState::Fired => {
+                        self.state = State::Elapsed;
+                        return Poll::Ready(());
+                    }
+                    TimerState::Stale => self.state = State::Idle,
+                }
+            }
+            if matches!(self.state, State::Idle) {
+                if Instant::now() < self.deadline {
+                    let key = s
+                        .timers
+                        .insert(self.deadline.as_nanos(), cx.waker().clone());
+                    self.state = State::Waiting(key);
+                    return Poll::Pending;
+                }
+                self.state = State::Elapsed;
+            }
+            Poll::Ready(())
+        })
+    }
+}
+
 impl Future for Sleep {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let this = &mut *self;
-        let pending = state::with(|s| {
-            s.assert_running("wasio::time::sleep");
-            if let State::Waiting(key) = this.state {
-                match s.timers.update(key, cx.waker()) {
-                    TimerState::Pending => return true,
-                    TimerState::Fired => {
-                        this.state = State::Elapsed;
-                        return false;
-                    }
-                    TimerState::Stale => this.state = State::Idle,
-                }
-            }
-            if matches!(this.state, State::Idle) {
-                if Instant::now() < this.deadline {
-                    let key = s
-                        .timers
-                        .insert(this.deadline.as_nanos(), cx.waker().clone());
-                    this.state = State::Waiting(key);
-                    return true;
-                }
-                this.state = State::Elapsed;
-            }
-            false
-        });
-        if pending {
-            return Poll::Pending;
-        }
+        std::task::ready!(self.poll_deadline(cx));
         poll_proceed(cx)
     }
 }

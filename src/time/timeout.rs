@@ -33,7 +33,7 @@ impl std::error::Error for Elapsed {}
 /// first, `Err(Elapsed)` otherwise. The future is dropped (cancelled) with the `Timeout`.
 /// When both are ready in the same poll, the output wins.
 ///
-/// ```no_run
+/// ```
 /// # wasio::run(async {
 /// use std::time::Duration;
 /// use wasio::time::{sleep, timeout};
@@ -86,9 +86,10 @@ impl<F: Future> Future for Timeout<F> {
         if let Poll::Ready(output) = this.future.poll(cx) {
             return Poll::Ready(Ok(output));
         }
+        // The deadline spends no budget: it must fire even when the future used it all.
         let deadline = this.sleep.deadline();
-        Pin::new(this.sleep)
-            .poll(cx)
+        this.sleep
+            .poll_deadline(cx)
             .map(|()| Err(Elapsed { deadline }))
     }
 }

@@ -1,6 +1,6 @@
 //! What `run` does with tasks still pending when the root future completes.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -72,6 +72,54 @@ fn tasks_spawned_by_destructors_during_shutdown_are_cancelled_too() {
     });
     assert_eq!(count.get(), 5);
     assert_eq!(stats().tasks, 0);
+}
+
+/// A finished, detached task whose last owner is a waker held by a timer or a pollable: the
+/// runtime frees it when it drops those wakers on the way out, and a task its output's
+/// destructor spawns then is cancelled too, not left for the next run.
+#[test]
+fn tasks_spawned_while_shutdown_drops_wakers_are_cancelled() {
+    struct SpawnOnDrop(Drops);
+    impl Drop for SpawnOnDrop {
+        fn drop(&mut self) {
+            let guard = self.0.guard();
+            drop(spawn(async move {
+                let _guard = guard;
+                std::future::pending::<()>().await;
+            }));
+        }
+    }
+    let drops = Drops::default();
+    let output = drops.clone();
+    let sleep_kept = wasio::run(async move {
+        let kept = Rc::new(RefCell::new(None));
+        let pollable = Rc::new(AsyncPollable::new(monotonic_clock::subscribe_duration(
+            u64::MAX,
+        )));
+        drop(spawn({
+            let kept = kept.clone();
+            async move {
+                let mut nap = sleep(Duration::from_secs(3600));
+                let _ = futures_lite::future::poll_once(&mut nap).await;
+                let mut wait = pollable.wait();
+                let _ = futures_lite::future::poll_once(&mut wait).await;
+                std::mem::forget(wait);
+                *kept.borrow_mut() = Some(nap);
+                SpawnOnDrop(output)
+            }
+        }));
+        for _ in 0..3 {
+            yield_now().await;
+        }
+        kept.take()
+    });
+    assert_eq!(stats().tasks, 0);
+    assert_eq!(
+        drops.count(),
+        1,
+        "the task spawned at shutdown was cancelled"
+    );
+    drop(sleep_kept);
 }
 
 #[test]

@@ -39,7 +39,19 @@ async fn a_pollable_is_registered_once_and_listed_only_while_waited_on() {
 }
 
 #[wasio::test]
-async fn several_tasks_can_wait_on_one_pollable() {
+async fn a_ready_pollable_nobody_waits_on_does_not_make_the_loop_spin() {
+    let ready = AsyncPollable::new(monotonic_clock::subscribe_instant(0));
+    ready.wait().await;
+    let polls = stats().polls;
+    sleep(50 * MS).await;
+    let polls = stats().polls - polls;
+    assert!(polls <= 3, "{polls} poll calls during one sleep");
+    drop(ready);
+}
+
+#[wasio::test]
+async fn several_tasks_waiting_on_one_pollable_all_wake() {
+    let start = Instant::now();
     let pollable = std::rc::Rc::new(AsyncPollable::new(clock_in(15 * MS)));
     let waiters: Vec<_> = (0..5)
         .map(|_| {
@@ -48,10 +60,11 @@ async fn several_tasks_can_wait_on_one_pollable() {
         })
         .collect();
     yield_now().await;
-    assert_eq!(stats().waiting, 1);
+    assert_eq!(stats().waiting, 1, "one source, listed once");
     for waiter in waiters {
         waiter.await.unwrap();
     }
+    assert!(start.elapsed() < 500 * MS);
 }
 
 #[wasio::test]

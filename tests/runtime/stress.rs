@@ -5,7 +5,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
-use wasio::runtime::{AbortHandle, JoinError, stats, wait_for};
+use wasio::runtime::{AbortHandle, AsyncPollable, JoinError, TaskGroup, stats, wait_for};
 use wasio::time::{sleep, timeout};
 use wasio::{spawn, yield_now};
 use wasip2::clocks::monotonic_clock;
@@ -22,6 +22,8 @@ struct World {
     handles: RefCell<Vec<Option<AbortHandle>>>,
     /// Aborts that hit a worker still running.
     cancels: Cell<usize>,
+    /// Pollables every worker may wait on; each becomes ready at its own time.
+    shared: Vec<AsyncPollable>,
 }
 
 impl World {
@@ -44,7 +46,7 @@ impl Drop for EndGuard {
 async fn worker(world: Rc<World>, me: usize, end: EndGuard) {
     let _end = end;
     for _ in 0..STEPS {
-        match world.below(8) {
+        match world.below(10) {
             0 => sleep(Duration::from_micros(world.below(4_000))).await,
             1 => yield_now().await,
             2 if me > 0 => {
@@ -78,6 +80,33 @@ async fn worker(world: Rc<World>, me: usize, end: EndGuard) {
                 let nanos = world.below(3_000_000);
                 wait_for(monotonic_clock::subscribe_duration(nanos)).await;
             }
+            7 => {
+                // Waits on a shared source, often cancelled before it is ready.
+                let source = &world.shared[world.below(world.shared.len() as u64) as usize];
+                let limit = Duration::from_micros(world.below(4_000));
+                let _ = timeout(limit, source.wait()).await;
+            }
+            8 => {
+                let group = TaskGroup::new();
+                for _ in 0..3 {
+                    let (micros, fails) = (world.below(2_000), world.below(4) == 0);
+                    let _ = group.spawn(async move {
+                        sleep(Duration::from_micros(micros)).await;
+                        if fails { Err(()) } else { Ok(()) }
+                    });
+                }
+                let _ = group.join().await;
+            }
+            9 if world.below(16) == 0 => {
+                // Aborts itself: it is dropped at its next wait, which this sleep is.
+                let own = world.handles.borrow()[me].clone();
+                if let Some(own) = own {
+                    world.cancels.set(world.cancels.get() + 1);
+                    own.abort();
+                    sleep(Duration::from_millis(1)).await;
+                    unreachable!("a task that aborted itself is dropped at its next wait");
+                }
+            }
             _ => {}
         }
     }
@@ -89,6 +118,9 @@ async fn scenario(seed: u64) {
         ended: (0..WORKERS).map(|_| Signal::default()).collect(),
         handles: RefCell::new(vec![None; WORKERS]),
         cancels: Cell::new(0),
+        shared: (0..8u64)
+            .map(|i| AsyncPollable::new(monotonic_clock::subscribe_duration(i * 3_000_000)))
+            .collect(),
     });
     let mut joins = Vec::new();
     for me in 0..WORKERS {
@@ -113,8 +145,8 @@ async fn scenario(seed: u64) {
         sleep(Duration::from_millis(1)).await;
     }
     let s = stats();
-    // The one timer left is the watchdog `timeout` around this scenario.
-    assert_eq!((s.pollables, s.waiting, s.timers), (0, 0, 1), "seed {seed}");
+    // Left: the shared sources, no waiter, and the watchdog `timeout` around this scenario.
+    assert_eq!((s.pollables, s.waiting, s.timers), (8, 0, 1), "seed {seed}");
     println!(
         "seed {seed}: {finished} finished, {aborted} aborted, {} polls",
         s.polls

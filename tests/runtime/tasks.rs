@@ -157,6 +157,26 @@ async fn a_task_can_abort_itself_and_stops_at_its_next_await() {
     assert_eq!(task.await, Err(JoinError::Aborted));
 }
 
+#[wasio::test]
+async fn a_task_that_aborts_itself_and_finishes_without_waiting_keeps_its_output() {
+    let own: Rc<RefCell<Option<JoinHandle<u8>>>> = Rc::default();
+    let task = spawn({
+        let own = own.clone();
+        async move {
+            yield_now().await;
+            own.borrow().as_ref().unwrap().abort();
+            sleep(Duration::ZERO).await;
+            5
+        }
+    });
+    *own.borrow_mut() = Some(task);
+    for _ in 0..3 {
+        yield_now().await;
+    }
+    let task = own.borrow_mut().take().unwrap();
+    assert_eq!(task.await, Ok(5));
+}
+
 /// A future that counts its polls and hands its waker out.
 struct Probe {
     polls: Rc<Cell<u32>>,
@@ -199,31 +219,107 @@ async fn waking_twice_schedules_once() {
 }
 
 #[wasio::test]
-async fn wakers_release_the_task_when_dropped() {
+async fn a_finished_detached_task_is_freed_at_once() {
     let drops = Drops::default();
-    let waker = Rc::new(RefCell::new(None));
     let guard = drops.guard();
+    drop(spawn(async move {
+        yield_now().await;
+        guard
+    }));
+    for _ in 0..3 {
+        yield_now().await;
+    }
+    assert_eq!(drops.count(), 1, "its output was dropped with the task");
+    assert_eq!(stats().tasks, 0);
+}
+
+#[wasio::test]
+async fn a_stored_waker_keeps_the_task_alive_until_it_is_dropped() {
+    let drops = Drops::default();
+    let guard = drops.guard();
+    let stored = Rc::new(RefCell::new(Vec::new()));
     let task = spawn({
-        let waker = waker.clone();
+        let stored = stored.clone();
         async move {
-            let _guard = guard;
             poll_fn(|cx| {
-                *waker.borrow_mut() = Some(cx.waker().clone());
+                // Several clones, some woken by value: each must give back exactly its count.
+                stored
+                    .borrow_mut()
+                    .extend((0..4).map(|_| cx.waker().clone()));
                 Poll::Ready(())
             })
             .await;
-            drops_output()
+            guard
         }
     });
-    let output = task.await.unwrap();
-    drop(output);
-    assert_eq!(drops.count(), 1);
-    // The stored waker still points at the finished task; dropping it frees the task.
-    let stale = waker.borrow_mut().take().unwrap();
-    stale.wake_by_ref();
-    drop(stale);
+    drop(task);
+    for _ in 0..3 {
+        yield_now().await;
+    }
+    assert_eq!(
+        drops.count(),
+        0,
+        "the wakers still own the task and its output"
+    );
+    let mut wakers = std::mem::take(&mut *stored.borrow_mut());
+    wakers.pop().unwrap().wake();
+    wakers.pop().unwrap().wake_by_ref();
+    assert_eq!(drops.count(), 0);
+    drop(wakers);
+    assert_eq!(drops.count(), 1, "the last waker freed the task");
 }
 
-fn drops_output() -> Vec<u8> {
-    vec![1, 2, 3]
+#[wasio::test]
+async fn a_pinned_future_never_moves_while_it_runs() {
+    use std::marker::PhantomPinned;
+
+    struct Pinned {
+        seen: Rc<RefCell<Vec<usize>>>,
+        polls: u32,
+        _pin: PhantomPinned,
+    }
+
+    impl Future for Pinned {
+        type Output = ();
+        fn poll(self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> Poll<()> {
+            // SAFETY: only a plain field is updated; nothing is moved out.
+            let this = unsafe { self.get_unchecked_mut() };
+            this.seen.borrow_mut().push(this as *const Self as usize);
+            this.polls += 1;
+            if this.polls == 3 {
+                return Poll::Ready(());
+            }
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    }
+
+    impl Drop for Pinned {
+        fn drop(&mut self) {
+            self.seen.borrow_mut().push(self as *const Self as usize);
+        }
+    }
+
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let finishing = spawn(Pinned {
+        seen: seen.clone(),
+        polls: 0,
+        _pin: PhantomPinned,
+    });
+    finishing.await.unwrap();
+    let aborted = spawn(Pinned {
+        seen: seen.clone(),
+        polls: 0,
+        _pin: PhantomPinned,
+    });
+    yield_now().await;
+    aborted.abort();
+    let seen = seen.borrow();
+    assert_eq!(
+        seen.len(),
+        4 + 2,
+        "3 polls and a drop, then 1 poll and a drop"
+    );
+    assert!(seen[..4].iter().all(|&at| at == seen[0]), "{seen:?}");
+    assert_eq!(seen[4], seen[5], "{seen:?}");
 }

@@ -4,11 +4,12 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use wasio::runtime::stats;
+use wasio::runtime::{AsyncPollable, stats};
 use wasio::spawn;
 use wasio::time::{
     Instant, MissedTicks, interval, interval_at, sleep, sleep_until, timeout, timeout_at,
 };
+use wasip2::clocks::monotonic_clock;
 
 use crate::common::Drops;
 
@@ -133,6 +134,20 @@ async fn timeout_elapses_and_drops_the_future() {
         "deadline elapsed before the future completed"
     );
     assert_eq!(stats().timers, 0);
+}
+
+#[wasio::test]
+async fn timeout_fires_around_a_future_that_always_finds_its_input_ready() {
+    let ready = AsyncPollable::new(monotonic_clock::subscribe_instant(0));
+    ready.wait().await;
+    let start = Instant::now();
+    let spinning = timeout(10 * MS, async {
+        loop {
+            ready.wait().await;
+        }
+    });
+    assert!(spinning.await.is_err());
+    assert!(start.elapsed() < 500 * MS, "{:?}", start.elapsed());
 }
 
 #[wasio::test]
