@@ -56,6 +56,8 @@ compile_error!("wasio's event loop is single-threaded: build without the `atomic
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 pub mod runtime;
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+pub mod sync;
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 pub mod time;
 
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]

@@ -1,6 +1,5 @@
-//! The event loop and timers, run as a component under wasmtime (`cargo test`).
+//! The event loop and timers.
 
-mod common;
 mod fairness;
 mod lifecycle;
 mod pollables;

@@ -1,0 +1,6 @@
+//! wasio's integration tests, one component run under wasmtime (each test in its own process
+//! under `cargo nextest run`; `cargo test` runs them in one).
+
+mod common;
+mod runtime;
+mod sync;
