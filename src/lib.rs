@@ -54,6 +54,8 @@ pub use wasio_macros::test;
 #[cfg(all(target_family = "wasm", target_feature = "atomics"))]
 compile_error!("wasio's event loop is single-threaded: build without the `atomics` target feature");
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+pub mod future;
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 pub mod runtime;
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 pub mod sync;

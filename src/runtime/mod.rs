@@ -26,7 +26,7 @@ mod stats;
 mod task;
 mod task_group;
 mod timers;
-mod waker;
+pub(crate) mod waker;
 mod yield_now;
 
 pub use join_handle::{AbortHandle, JoinError, JoinHandle};

@@ -2,5 +2,6 @@
 //! under `cargo nextest run`; `cargo test` runs them in one).
 
 mod common;
+mod future;
 mod runtime;
 mod sync;
