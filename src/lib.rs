@@ -1,8 +1,8 @@
 //! # wasio: asyncio and aiohttp for WebAssembly components
 //!
 //! wasio is an async runtime for `wasm32-wasip2` (WASI 0.2) components: a poll-based event
-//! loop over WASI pollables, with tasks, timers and task groups in the shape Python's asyncio
-//! gives them.
+//! loop over WASI pollables, with tasks, timers, queues, locks, streams and sockets in the
+//! shapes Python's asyncio gives them.
 //!
 //! | asyncio | wasio |
 //! |---|---|
@@ -13,6 +13,11 @@
 //! | `asyncio.wait_for(aw, timeout)` | [`time::timeout`] → `Result<T, `[`time::Elapsed`]`>` |
 //! | `loop.time()` | [`time::Instant::now`] |
 //! | a periodic `while True: await asyncio.sleep(p)` | [`time::interval`] |
+//! | `asyncio.gather`, `asyncio.as_completed` | [`future::join_all`], [`future::as_completed`] |
+//! | `asyncio.Queue`, `Lock`, `Event`, `Semaphore`, `Barrier` | [`sync::Queue`], [`sync::Mutex`], [`sync::Event`], [`sync::Semaphore`], [`sync::Barrier`] |
+//! | `StreamReader` / `StreamWriter` | [`io`]: `AsyncRead`/`AsyncWrite` over WASI streams, [`io::stdin`] |
+//! | `asyncio.open_connection`, `start_server` | [`net::TcpStream::connect`], [`net::TcpListener`] |
+//! | `loop.create_datagram_endpoint`, `getaddrinfo` | [`net::UdpSocket`], [`net::lookup_host`] |
 //!
 //! ## Example
 //!
@@ -55,6 +60,10 @@ pub use wasio_macros::test;
 compile_error!("wasio's event loop is single-threaded: build without the `atomics` target feature");
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 pub mod future;
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+pub mod io;
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+pub mod net;
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 pub mod runtime;
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]

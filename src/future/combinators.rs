@@ -53,7 +53,12 @@ impl<F: Future> Future for JoinAll<F> {
         while let Some((index, output)) = std::task::ready!(this.set.poll_next(cx)) {
             this.outputs[index] = Some(output);
         }
-        Poll::Ready(std::mem::take(&mut this.outputs).into_iter().flatten().collect())
+        Poll::Ready(
+            std::mem::take(&mut this.outputs)
+                .into_iter()
+                .flatten()
+                .collect(),
+        )
     }
 }
 
@@ -180,7 +185,9 @@ impl<F: Future> Stream for AsCompleted<F> {
     type Item = F::Output;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<F::Output>> {
-        self.set.poll_next(cx).map(|next| next.map(|(_, output)| output))
+        self.set
+            .poll_next(cx)
+            .map(|next| next.map(|(_, output)| output))
     }
 }
 

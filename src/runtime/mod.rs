@@ -38,4 +38,5 @@ pub use task_group::{GroupClosed, GroupSpawner, TaskGroup};
 pub use yield_now::{YieldNow, yield_now};
 
 pub(crate) use coop::poll_proceed;
+pub(crate) use reactor::WaitState;
 pub(crate) use timers::{TimerKey, TimerState};

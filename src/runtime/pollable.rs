@@ -54,11 +54,12 @@ impl AsyncPollable {
     pub fn wait(&self) -> Wait<'_> {
         Wait {
             pollable: self,
-            state: WaitState::default(),
+            state: WaitState::checking_first(),
         }
     }
 
-    fn poll_wait(&self, state: &mut WaitState, cx: &mut Context<'_>) -> Poll<()> {
+    /// Ready once the pollable is; `state` records this waiter's place (one per waiter).
+    pub(crate) fn poll_wait(&self, state: &mut WaitState, cx: &mut Context<'_>) -> Poll<()> {
         std::task::ready!(state::with(|s| {
             s.assert_running("waiting on a pollable");
             s.reactor.poll_wait(self.key, state, cx.waker())
@@ -66,7 +67,8 @@ impl AsyncPollable {
         coop::poll_proceed(cx)
     }
 
-    fn cancel_wait(&self, state: &mut WaitState) {
+    /// Withdraws a waiter that stops waiting.
+    pub(crate) fn cancel_wait(&self, state: &mut WaitState) {
         state::with(|s| s.reactor.cancel_wait(self.key, state));
     }
 }
@@ -120,7 +122,7 @@ impl Drop for Wait<'_> {
 pub fn wait_for(pollable: Pollable) -> WaitFor {
     WaitFor {
         pollable: AsyncPollable::new(pollable),
-        state: WaitState::default(),
+        state: WaitState::checking_first(),
     }
 }
 

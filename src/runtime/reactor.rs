@@ -26,6 +26,20 @@ struct Source {
 pub(crate) struct WaitState {
     /// The epoch and waiter id it registered with; `None` before it first waits.
     registered: Option<(u64, u64)>,
+    /// Ask the host whether the pollable is ready before registering. Worth a host call only
+    /// when the caller has not just been told it would block (a stream read that returned
+    /// nothing, say), so only the public waits set it.
+    check_first: bool,
+}
+
+impl WaitState {
+    /// A waiter that asks the host first, in case the pollable is ready already.
+    pub(crate) fn checking_first() -> Self {
+        WaitState {
+            registered: None,
+            check_first: true,
+        }
+    }
 }
 
 pub(crate) struct Reactor {
@@ -39,8 +53,33 @@ pub(crate) struct Reactor {
     woken: RefCell<Vec<Waker>>,
     /// The clock pollable of the earliest timer deadline, kept while that deadline stays first.
     timer: RefCell<Option<(u64, Pollable)>>,
-    /// A pollable that is always ready, so a turn with runnable tasks never blocks.
-    always_ready: RefCell<Option<Pollable>>,
+}
+
+/// A `poll` that reports this many ready pollables is followed by a yield to the host (see
+/// [`yield_to_host`]).
+const YIELD_AFTER_READY: usize = 16;
+
+/// A pollable that is ready at once: in a `poll` list it keeps the call from blocking.
+///
+/// wasmtime makes a zero-duration clock pollable yield to its async executor the first time it
+/// is polled (and only then), so a fresh one per non-blocking `poll` also lets the host's I/O
+/// driver run; a reused one would not.
+fn zero_timeout() -> Pollable {
+    monotonic_clock::subscribe_duration(0)
+}
+
+/// Lets the host's executor run once, refilling the per-task I/O budget that wasmtime's
+/// socket readiness checks draw on.
+///
+/// In wasmtime 48 every readiness check (`check-write`, `read`, `ready`, and each pollable a
+/// `poll` reports ready) spends tokio's cooperative budget of the task running the guest, and
+/// once it is spent every socket reads "not ready" until the host yields (wasmtime issue
+/// 14174, fixed after 48). A `poll` that reports many pollables ready can spend it all, so the
+/// tasks it wakes would find nothing ready and wait again, for ever. One more `poll` on a fresh
+/// zero-duration pollable makes the host yield and refill the budget before they run.
+fn yield_to_host() {
+    let zero = zero_timeout();
+    poll(&[&zero]);
 }
 
 /// Reuses an empty `Vec`'s allocation for references of another lifetime (an in-place collect).
@@ -60,7 +99,6 @@ impl Reactor {
             keys: RefCell::new(Vec::new()),
             woken: RefCell::new(Vec::new()),
             timer: RefCell::new(None),
-            always_ready: RefCell::new(None),
         }
     }
 
@@ -102,7 +140,7 @@ impl Reactor {
                 Poll::Pending
             }
             None => {
-                if source.pollable.ready() {
+                if state.check_first && source.pollable.ready() {
                     return Poll::Ready(());
                 }
                 let id = self.next_waiter.get();
@@ -141,9 +179,10 @@ impl Reactor {
     }
 
     /// One turn of I/O: fires due timers, then makes at most one `poll` call over the waited
-    /// sources. It blocks (adding the earliest timer deadline to the list) only when `block`
-    /// is set and nothing became runnable meanwhile; otherwise an always-ready pollable in the
-    /// list makes the call return at once. Returns whether it called `poll`.
+    /// sources (plus, when many are ready, one short yield to the host). It blocks (adding the
+    /// earliest timer deadline to the list) only when `block` is set and nothing became
+    /// runnable meanwhile; otherwise a zero-duration pollable in the list makes the call return
+    /// at once. Returns whether it called `poll`.
     ///
     /// # Panics
     ///
@@ -155,7 +194,7 @@ impl Reactor {
         let mut keys = self.keys.borrow_mut();
         keys.clear();
         let timer_slot;
-        let ready_slot;
+        let zero;
         let sources = self.sources.borrow();
         let mut list = relabel(self.list.take());
         for (key, source) in sources.iter() {
@@ -180,12 +219,15 @@ impl Reactor {
                 self.list.set(relabel(list));
                 return false;
             }
-            ready_slot = self.always_ready_pollable();
-            list.push(ready_slot.as_ref().expect("just set"));
+            zero = zero_timeout();
+            list.push(&zero);
         }
         let ready = poll(&list);
         self.list.set(relabel(list));
         drop(sources);
+        if ready.len() >= YIELD_AFTER_READY {
+            yield_to_host();
+        }
 
         let mut woken = std::mem::take(&mut *self.woken.borrow_mut());
         {
@@ -220,18 +262,7 @@ impl Reactor {
         self.timer.borrow()
     }
 
-    fn always_ready_pollable(&self) -> std::cell::Ref<'_, Option<Pollable>> {
-        {
-            let mut ready = self.always_ready.borrow_mut();
-            if ready.is_none() {
-                // Instant 0 of the monotonic clock is never in the future.
-                *ready = Some(monotonic_clock::subscribe_instant(0));
-            }
-        }
-        self.always_ready.borrow()
-    }
-
-    /// Drops every waiter and the clock pollables (shutdown); sources stay with their owners.
+    /// Drops every waiter and the timer's pollable (shutdown); sources stay with their owners.
     pub(crate) fn clear(&self) {
         let mut wakers = Vec::new();
         for (_, source) in self.sources.borrow_mut().iter_mut() {
@@ -239,6 +270,5 @@ impl Reactor {
         }
         drop(wakers);
         self.timer.borrow_mut().take();
-        self.always_ready.borrow_mut().take();
     }
 }

@@ -2,7 +2,7 @@
 
 use std::cell::RefCell;
 use std::fmt;
-use std::task::{Poll, Waker};
+use std::task::Poll;
 
 use super::wait_list::WaitList;
 use crate::runtime::poll_proceed;
@@ -97,7 +97,7 @@ impl Barrier {
                 None if inner.waiters.len() + 1 >= self.parties => {
                     let wakers = inner.waiters.choose_all();
                     drop(inner);
-                    wakers.into_iter().for_each(Waker::wake);
+                    wakers.wake();
                     Poll::Ready(BarrierWaitResult { leader: true })
                 }
                 None => {

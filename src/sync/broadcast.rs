@@ -6,9 +6,9 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 
-use super::wait_list::WaitList;
+use super::wait_list::{WaitList, Wakers};
 use crate::runtime::poll_proceed;
 
 /// A channel whose every [`Receiver`] gets a clone of every value sent after it subscribed.
@@ -156,7 +156,7 @@ impl<T: Clone> Sender<T> {
         let receivers = shared.receivers;
         let wakers = shared.waiters.choose_all();
         drop(shared);
-        wakers.into_iter().for_each(Waker::wake);
+        wakers.wake();
         Ok(receivers)
     }
 
@@ -193,10 +193,10 @@ impl<T> Drop for Sender<T> {
             if shared.senders == 0 {
                 shared.waiters.choose_all()
             } else {
-                Vec::new()
+                Wakers::default()
             }
         };
-        wakers.into_iter().for_each(Waker::wake);
+        wakers.wake();
     }
 }
 

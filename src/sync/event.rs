@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 
 use super::wait_list::WaitList;
 use crate::runtime::poll_proceed;
@@ -56,7 +56,7 @@ impl Event {
             inner.set = true;
             inner.waiters.choose_all()
         };
-        wakers.into_iter().for_each(Waker::wake);
+        wakers.wake();
     }
 
     /// Clears the flag: later waits wait for the next `set`.

@@ -64,7 +64,7 @@ impl Notify {
     /// Wakes every task waiting now; stores no permit.
     pub fn notify_waiters(&self) {
         let wakers = self.inner.borrow_mut().waiters.choose_all();
-        wakers.into_iter().for_each(Waker::wake);
+        wakers.wake();
     }
 
     /// Waits for a notification.

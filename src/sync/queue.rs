@@ -6,9 +6,9 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 
-use super::wait_list::WaitList;
+use super::wait_list::{WaitList, Wakers};
 use crate::runtime::poll_proceed;
 
 /// A first-in first-out queue for many producers and many consumers (`asyncio.Queue`).
@@ -53,7 +53,8 @@ pub struct Queue<T> {
 
 struct Inner<T> {
     items: VecDeque<T>,
-    capacity: Option<usize>,
+    /// `usize::MAX` when unbounded.
+    capacity: usize,
     closed: bool,
     /// Waiting consumers; `true` once an item is reserved for one.
     getters: WaitList<bool>,
@@ -74,23 +75,24 @@ impl<T> Inner<T> {
     }
 
     fn free_slots(&self) -> usize {
-        match self.capacity {
-            Some(capacity) => capacity.saturating_sub(self.items.len() + self.reserved_slots),
-            None => usize::MAX,
-        }
+        self.capacity
+            .saturating_sub(self.items.len() + self.reserved_slots)
     }
 
     /// Promises items to waiting consumers and slots to waiting producers, in arrival order;
     /// once closed, wakes everyone. Returns the wakers to call after the borrow ends.
-    fn serve(&mut self) -> Vec<Waker> {
-        let mut woken = Vec::new();
+    fn serve(&mut self) -> Wakers {
+        let mut woken = Wakers::default();
+        if self.getters.is_empty() && self.putters.is_empty() {
+            return woken;
+        }
         while let Some(front) = self.getters.front() {
             if self.free_items() == 0 {
                 break;
             }
             self.reserved_items += 1;
             *self.getters.state_mut(front) = true;
-            woken.extend(self.getters.choose(front));
+            woken.push(self.getters.choose(front));
         }
         while let Some(front) = self.putters.front() {
             if self.closed || self.free_slots() == 0 {
@@ -98,25 +100,24 @@ impl<T> Inner<T> {
             }
             self.reserved_slots += 1;
             *self.putters.state_mut(front) = true;
-            woken.extend(self.putters.choose(front));
+            woken.push(self.putters.choose(front));
         }
         if self.closed {
-            woken.extend(self.getters.choose_all());
-            woken.extend(self.putters.choose_all());
+            while let Some(front) = self.getters.front() {
+                woken.push(self.getters.choose(front));
+            }
+            while let Some(front) = self.putters.front() {
+                woken.push(self.putters.choose(front));
+            }
         }
         woken
     }
 
-    fn push(&mut self, item: T) -> Vec<Waker> {
+    fn push(&mut self, item: T) -> Wakers {
         self.items.push_back(item);
         self.unfinished += 1;
         self.serve()
     }
-}
-
-/// Wakes what `serve` returned, once no borrow is held.
-fn wake(woken: Vec<Waker>) {
-    woken.into_iter().for_each(Waker::wake);
 }
 
 /// The error of [`Queue::put`] on a closed queue; it gives the item back.
@@ -234,7 +235,7 @@ impl<T> Queue<T> {
         Queue {
             shared: Rc::new(RefCell::new(Inner {
                 items: VecDeque::new(),
-                capacity,
+                capacity: capacity.unwrap_or(usize::MAX),
                 closed: false,
                 getters: WaitList::new(),
                 putters: WaitList::new(),
@@ -267,7 +268,7 @@ impl<T> Queue<T> {
         }
         let woken = inner.push(item);
         drop(inner);
-        wake(woken);
+        woken.wake();
         Ok(())
     }
 
@@ -287,7 +288,7 @@ impl<T> Queue<T> {
             let item = inner.items.pop_front();
             let woken = inner.serve();
             drop(inner);
-            wake(woken);
+            woken.wake();
             return item.ok_or(TryGetError::Empty);
         }
         Err(if inner.closed {
@@ -305,7 +306,7 @@ impl<T> Queue<T> {
             inner.closed = true;
             inner.serve()
         };
-        wake(woken);
+        woken.wake();
     }
 
     /// Whether [`close`](Queue::close) was called.
@@ -323,10 +324,10 @@ impl<T> Queue<T> {
         let woken = if inner.unfinished == 0 {
             inner.joiners.choose_all()
         } else {
-            Vec::new()
+            Wakers::default()
         };
         drop(inner);
-        wake(woken);
+        woken.wake();
         Ok(())
     }
 
@@ -355,7 +356,8 @@ impl<T> Queue<T> {
 
     /// The most items the queue holds; `None` when unbounded.
     pub fn capacity(&self) -> Option<usize> {
-        self.shared.borrow().capacity
+        let capacity = self.shared.borrow().capacity;
+        (capacity != usize::MAX).then_some(capacity)
     }
 }
 
@@ -372,7 +374,7 @@ impl<T> fmt::Debug for Queue<T> {
         let inner = self.shared.borrow();
         f.debug_struct("Queue")
             .field("len", &inner.items.len())
-            .field("capacity", &inner.capacity)
+            .field("capacity", &self.capacity())
             .field("closed", &inner.closed)
             .field("getters", &inner.getters.len())
             .field("putters", &inner.putters.len())
@@ -427,7 +429,7 @@ impl<T> Future for Put<'_, T> {
         }
         let woken = inner.push(item);
         drop(inner);
-        wake(woken);
+        woken.wake();
         Poll::Ready(Ok(()))
     }
 }
@@ -442,7 +444,7 @@ impl<T> Drop for Put<'_, T> {
         }
         let woken = inner.serve();
         drop(inner);
-        wake(woken);
+        woken.wake();
     }
 }
 
@@ -483,7 +485,7 @@ impl<T> Future for Get<'_, T> {
                     let item = inner.items.pop_front();
                     let woken = inner.serve();
                     drop(inner);
-                    wake(woken);
+                    woken.wake();
                     return Poll::Ready(item.ok_or(QueueClosed));
                 }
             }
@@ -494,7 +496,7 @@ impl<T> Future for Get<'_, T> {
             let item = inner.items.pop_front();
             let woken = inner.serve();
             drop(inner);
-            wake(woken);
+            woken.wake();
             return Poll::Ready(item.ok_or(QueueClosed));
         }
         if inner.closed {
@@ -515,7 +517,7 @@ impl<T> Drop for Get<'_, T> {
         }
         let woken = inner.serve();
         drop(inner);
-        wake(woken);
+        woken.wake();
     }
 }
 

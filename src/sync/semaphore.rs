@@ -5,9 +5,9 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 
-use super::wait_list::WaitList;
+use super::wait_list::{WaitList, Wakers};
 use crate::runtime::poll_proceed;
 
 /// A count of permits; [`acquire`](Semaphore::acquire) waits for one (`asyncio.Semaphore`).
@@ -171,7 +171,7 @@ impl Semaphore {
             inner.closed = true;
             inner.waiters.choose_all()
         };
-        wakers.into_iter().for_each(Waker::wake);
+        wakers.wake();
     }
 
     /// Whether [`close`](Semaphore::close) was called.
@@ -195,7 +195,7 @@ impl Semaphore {
     fn release(&self, n: usize) {
         let mut inner = self.inner.borrow_mut();
         inner.permits = inner.permits.saturating_add(n).min(Self::MAX_PERMITS);
-        let mut woken = Vec::new();
+        let mut woken = Wakers::default();
         while let Some(front) = inner.waiters.front() {
             let wanted = inner.waiters.state(front).permits;
             if inner.permits < wanted {
@@ -203,10 +203,10 @@ impl Semaphore {
             }
             inner.permits -= wanted;
             inner.waiters.state_mut(front).granted = true;
-            woken.extend(inner.waiters.choose(front));
+            woken.push(inner.waiters.choose(front));
         }
         drop(inner);
-        woken.into_iter().for_each(Waker::wake);
+        woken.wake();
     }
 }
 

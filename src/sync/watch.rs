@@ -5,7 +5,7 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 
 use super::wait_list::WaitList;
 use crate::runtime::poll_proceed;
@@ -147,7 +147,7 @@ impl<T> Sender<T> {
             state.version += 1;
             state.waiters.choose_all()
         };
-        wakers.into_iter().for_each(Waker::wake);
+        wakers.wake();
     }
 }
 
@@ -158,7 +158,7 @@ impl<T> Drop for Sender<T> {
             state.sender_alive = false;
             state.waiters.choose_all()
         };
-        wakers.into_iter().for_each(Waker::wake);
+        wakers.wake();
     }
 }
 

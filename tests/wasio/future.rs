@@ -27,7 +27,11 @@ async fn join_all_keeps_input_order_and_runs_concurrently() {
     let out = join_all([40, 10, 30, 20].map(nap)).await;
     assert_eq!(out, [40, 10, 30, 20]);
     assert!(start.elapsed() < 90 * MS, "{:?}", start.elapsed());
-    assert!(join_all(Vec::<std::future::Ready<u8>>::new()).await.is_empty());
+    assert!(
+        join_all(Vec::<std::future::Ready<u8>>::new())
+            .await
+            .is_empty()
+    );
 }
 
 /// Counts its polls, then completes after `after` of them, waking itself in between.
@@ -68,7 +72,11 @@ async fn only_the_futures_that_were_woken_are_polled_again() {
     join_all(quiet.chain([spinner])).await;
     assert_eq!(busy.get(), 200);
     for polls in &quiet_polls {
-        assert!(polls.get() <= 2, "a sleeping future was polled {} times", polls.get());
+        assert!(
+            polls.get() <= 2,
+            "a sleeping future was polled {} times",
+            polls.get()
+        );
     }
 }
 

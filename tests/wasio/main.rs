@@ -3,5 +3,6 @@
 
 mod common;
 mod future;
+mod net;
 mod runtime;
 mod sync;

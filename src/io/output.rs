@@ -1,0 +1,91 @@
+//! `AsyncOutputStream`: `AsyncWrite` over a `wasi:io/streams` output stream.
+
+use std::fmt;
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_lite::io::AsyncWrite;
+use wasip2::io::streams::OutputStream;
+
+use super::error::from_write_error;
+use crate::runtime::{AsyncPollable, WaitState, poll_proceed};
+
+/// A `wasi:io/streams` output stream as an [`AsyncWrite`].
+///
+/// Each write asks the host how much it accepts now (`check-write`) and writes at most that,
+/// waiting on the stream's pollable while the answer is zero, so a slow reader at the other
+/// end slows the writer instead of growing a buffer. `flush` waits until the host has passed
+/// everything on. A closed stream fails writes with [`io::ErrorKind::BrokenPipe`].
+pub struct AsyncOutputStream {
+    // Field order matters: the pollable is a child of the stream and must be dropped first.
+    pollable: AsyncPollable,
+    wait: WaitState,
+    stream: OutputStream,
+    flushing: bool,
+}
+
+impl AsyncOutputStream {
+    /// Wraps `stream`.
+    pub fn new(stream: OutputStream) -> Self {
+        AsyncOutputStream {
+            pollable: AsyncPollable::new(stream.subscribe()),
+            wait: WaitState::default(),
+            stream,
+            flushing: false,
+        }
+    }
+
+    /// How many bytes the host accepts now, waiting until it accepts at least one.
+    fn poll_writable(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
+        loop {
+            match self.stream.check_write() {
+                Ok(0) => std::task::ready!(self.pollable.poll_wait(&mut self.wait, cx)),
+                Ok(n) => return Poll::Ready(Ok(usize::try_from(n).unwrap_or(usize::MAX))),
+                Err(error) => return Poll::Ready(Err(from_write_error(error))),
+            }
+        }
+    }
+}
+
+impl AsyncWrite for AsyncOutputStream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        if buf.is_empty() {
+            return Poll::Ready(Ok(0));
+        }
+        std::task::ready!(poll_proceed(cx));
+        let permitted = std::task::ready!(this.poll_writable(cx))?;
+        let n = permitted.min(buf.len());
+        this.stream.write(&buf[..n]).map_err(from_write_error)?;
+        Poll::Ready(Ok(n))
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        if !this.flushing {
+            this.stream.flush().map_err(from_write_error)?;
+            this.flushing = true;
+        }
+        // The flush is complete once the stream accepts writes again.
+        let ready = std::task::ready!(this.poll_writable(cx));
+        this.flushing = false;
+        Poll::Ready(ready.map(drop))
+    }
+
+    fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.poll_flush(cx)
+    }
+}
+
+impl fmt::Debug for AsyncOutputStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AsyncOutputStream")
+            .field("flushing", &self.flushing)
+            .finish()
+    }
+}

@@ -1,0 +1,317 @@
+//! `TcpStream`: a TCP connection, and its halves for reading and writing from two tasks.
+
+use std::fmt;
+use std::io;
+use std::net::{Shutdown, SocketAddr};
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use futures_lite::io::{AsyncBufRead, AsyncRead, AsyncWrite};
+use wasip2::io::streams::{InputStream, OutputStream};
+use wasip2::sockets::instance_network::instance_network;
+use wasip2::sockets::network::ErrorCode;
+use wasip2::sockets::tcp::{ShutdownType, TcpSocket};
+use wasip2::sockets::tcp_create_socket::create_tcp_socket;
+
+use super::addr::{ToSocketAddrs, each_addr, family, from_wasi, to_wasi};
+use crate::io::error::from_code;
+use crate::io::{AsyncInputStream, AsyncOutputStream};
+use crate::runtime::AsyncPollable;
+
+/// A TCP connection (`asyncio.open_connection`'s reader and writer in one).
+///
+/// It is an [`AsyncRead`], [`AsyncBufRead`] and [`AsyncWrite`]; split it with
+/// [`into_split`](TcpStream::into_split) to read and write from two tasks. Closing it as a
+/// writer (`close().await`) sends FIN while the read side stays open (a half-close).
+///
+/// WASI 0.2 has no `TCP_NODELAY` option, so write a message in one `write_all` (or through a
+/// [`BufWriter`](crate::io::BufWriter)) rather than in many small writes.
+///
+/// ```
+/// # wasio::run(async {
+/// use wasio::io::{AsyncReadExt, AsyncWriteExt};
+/// use wasio::net::{TcpListener, TcpStream};
+///
+/// let listener = TcpListener::bind("127.0.0.1:0").await?;
+/// let addr = listener.local_addr();
+/// let server = wasio::spawn(async move {
+///     let (mut peer, _) = listener.accept().await?;
+///     let mut message = String::new();
+///     peer.read_to_string(&mut message).await?;
+///     std::io::Result::Ok(message)
+/// });
+/// let mut client = TcpStream::connect(addr).await?;
+/// client.write_all(b"hello").await?;
+/// client.close().await?; // FIN: the server's read_to_string ends
+/// assert_eq!(server.await.unwrap()?, "hello");
+/// # std::io::Result::Ok(())
+/// # }).unwrap();
+/// ```
+pub struct TcpStream {
+    reader: OwnedReadHalf,
+    writer: OwnedWriteHalf,
+}
+
+/// The socket both halves share; it closes when both are gone.
+struct Socket {
+    tcp: TcpSocket,
+    local: SocketAddr,
+    peer: SocketAddr,
+}
+
+impl TcpStream {
+    /// Connects to `addr`, trying every address it resolves to until one accepts.
+    ///
+    /// Errors: [`io::ErrorKind::ConnectionRefused`] when nothing listens,
+    /// [`io::ErrorKind::PermissionDenied`] when the host did not grant the network.
+    pub async fn connect(addr: impl ToSocketAddrs) -> io::Result<TcpStream> {
+        each_addr(&addr, connect_to).await
+    }
+
+    pub(crate) fn from_parts(
+        tcp: TcpSocket,
+        input: InputStream,
+        output: OutputStream,
+    ) -> io::Result<TcpStream> {
+        let local = from_wasi(tcp.local_address().map_err(from_code)?);
+        let peer = from_wasi(tcp.remote_address().map_err(from_code)?);
+        let socket = Rc::new(Socket { tcp, local, peer });
+        Ok(TcpStream {
+            reader: OwnedReadHalf {
+                input: AsyncInputStream::new(input),
+                socket: socket.clone(),
+            },
+            writer: OwnedWriteHalf {
+                output: AsyncOutputStream::new(output),
+                socket,
+            },
+        })
+    }
+
+    /// The address of the other end.
+    pub fn peer_addr(&self) -> SocketAddr {
+        self.reader.socket.peer
+    }
+
+    /// The local address of this end.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.reader.socket.local
+    }
+
+    /// Shuts down reading, writing (sending FIN) or both; the socket stays open until dropped.
+    pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+        self.reader.socket.shutdown(how)
+    }
+
+    /// Turns TCP keep-alive probes on after `idle` without traffic, or off with `None`.
+    pub fn set_keep_alive(&self, idle: Option<Duration>) -> io::Result<()> {
+        self.reader.socket.set_keep_alive(idle)
+    }
+
+    /// Whether TCP keep-alive probes are on.
+    pub fn keep_alive(&self) -> io::Result<bool> {
+        self.reader
+            .socket
+            .tcp
+            .keep_alive_enabled()
+            .map_err(from_code)
+    }
+
+    /// Sets the time-to-live (IPv4) or hop limit (IPv6) of outgoing packets (1 or more).
+    pub fn set_ttl(&self, ttl: u8) -> io::Result<()> {
+        self.reader.socket.tcp.set_hop_limit(ttl).map_err(from_code)
+    }
+
+    /// Splits the connection into halves that can move into different tasks. The socket
+    /// closes when both are dropped; dropping the write half sends FIN.
+    pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
+        (self.reader, self.writer)
+    }
+
+    /// Borrows the two halves at once, to read and write concurrently in one task.
+    pub fn split(&mut self) -> (&mut OwnedReadHalf, &mut OwnedWriteHalf) {
+        (&mut self.reader, &mut self.writer)
+    }
+}
+
+async fn connect_to(addr: SocketAddr) -> io::Result<TcpStream> {
+    let network = instance_network();
+    let tcp = create_tcp_socket(family(addr)).map_err(from_code)?;
+    let ready = AsyncPollable::new(tcp.subscribe());
+    tcp.start_connect(&network, to_wasi(addr))
+        .map_err(from_code)?;
+    let (input, output) = loop {
+        match tcp.finish_connect() {
+            Ok(streams) => break streams,
+            Err(ErrorCode::WouldBlock) => ready.wait().await,
+            Err(code) => return Err(from_code(code)),
+        }
+    };
+    // The pollable is the socket's child: it goes first.
+    drop(ready);
+    TcpStream::from_parts(tcp, input, output)
+}
+
+impl Socket {
+    fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+        let how = match how {
+            Shutdown::Read => ShutdownType::Receive,
+            Shutdown::Write => ShutdownType::Send,
+            Shutdown::Both => ShutdownType::Both,
+        };
+        self.tcp.shutdown(how).map_err(from_code)
+    }
+
+    fn set_keep_alive(&self, idle: Option<Duration>) -> io::Result<()> {
+        if let Some(idle) = idle {
+            let nanos = u64::try_from(idle.as_nanos()).unwrap_or(u64::MAX).max(1);
+            self.tcp
+                .set_keep_alive_idle_time(nanos)
+                .map_err(from_code)?;
+        }
+        self.tcp
+            .set_keep_alive_enabled(idle.is_some())
+            .map_err(from_code)
+    }
+}
+
+/// The reading half of a [`TcpStream`], from [`TcpStream::into_split`].
+pub struct OwnedReadHalf {
+    // Field order: the stream goes before the socket it belongs to.
+    input: AsyncInputStream,
+    socket: Rc<Socket>,
+}
+
+/// The writing half of a [`TcpStream`], from [`TcpStream::into_split`]. Dropping or closing it
+/// sends FIN.
+pub struct OwnedWriteHalf {
+    output: AsyncOutputStream,
+    socket: Rc<Socket>,
+}
+
+impl OwnedReadHalf {
+    /// The address of the other end.
+    pub fn peer_addr(&self) -> SocketAddr {
+        self.socket.peer
+    }
+}
+
+impl OwnedWriteHalf {
+    /// The address of the other end.
+    pub fn peer_addr(&self) -> SocketAddr {
+        self.socket.peer
+    }
+}
+
+impl Drop for OwnedWriteHalf {
+    fn drop(&mut self) {
+        // FIN after what was written; a connection already shut down has nothing to do.
+        let _ = self.socket.shutdown(Shutdown::Write);
+    }
+}
+
+impl AsyncRead for OwnedReadHalf {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().input).poll_read(cx, buf)
+    }
+}
+
+impl AsyncBufRead for OwnedReadHalf {
+    fn poll_fill_buf(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<&[u8]>> {
+        Pin::new(&mut self.get_mut().input).poll_fill_buf(cx)
+    }
+
+    fn consume(self: Pin<&mut Self>, amt: usize) {
+        Pin::new(&mut self.get_mut().input).consume(amt)
+    }
+}
+
+impl AsyncWrite for OwnedWriteHalf {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().output).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().output).poll_flush(cx)
+    }
+
+    /// Flushes, then sends FIN; the read half stays open.
+    fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        std::task::ready!(Pin::new(&mut this.output).poll_flush(cx))?;
+        Poll::Ready(this.socket.shutdown(Shutdown::Write))
+    }
+}
+
+impl AsyncRead for TcpStream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().reader).poll_read(cx, buf)
+    }
+}
+
+impl AsyncBufRead for TcpStream {
+    fn poll_fill_buf(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<&[u8]>> {
+        Pin::new(&mut self.get_mut().reader).poll_fill_buf(cx)
+    }
+
+    fn consume(self: Pin<&mut Self>, amt: usize) {
+        Pin::new(&mut self.get_mut().reader).consume(amt)
+    }
+}
+
+impl AsyncWrite for TcpStream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().writer).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().writer).poll_flush(cx)
+    }
+
+    fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().writer).poll_close(cx)
+    }
+}
+
+impl fmt::Debug for TcpStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TcpStream")
+            .field("local", &self.local_addr())
+            .field("peer", &self.peer_addr())
+            .finish()
+    }
+}
+
+impl fmt::Debug for OwnedReadHalf {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OwnedReadHalf")
+            .field("peer", &self.socket.peer)
+            .finish()
+    }
+}
+
+impl fmt::Debug for OwnedWriteHalf {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OwnedWriteHalf")
+            .field("peer", &self.socket.peer)
+            .finish()
+    }
+}

@@ -1,0 +1,5 @@
+//! TCP, UDP and name lookup on loopback.
+
+mod dns;
+mod tcp;
+mod udp;

@@ -1,0 +1,87 @@
+//! UDP on loopback.
+
+use std::io::ErrorKind;
+use std::rc::Rc;
+
+use wasio::net::UdpSocket;
+use wasio::spawn;
+
+#[wasio::test]
+async fn datagrams_make_a_round_trip() {
+    let server = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let server_addr = server.local_addr().unwrap();
+    let echo = spawn(async move {
+        let mut buf = [0; 2048];
+        for _ in 0..3 {
+            let (n, from) = server.recv_from(&mut buf).await.unwrap();
+            server.send_to(&buf[..n], from).await.unwrap();
+        }
+    });
+    let client = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let mut buf = [0; 2048];
+    for message in [&b"one"[..], b"two", &[9; 1500]] {
+        assert_eq!(
+            client.send_to(message, server_addr).await.unwrap(),
+            message.len()
+        );
+        let (n, from) = client.recv_from(&mut buf).await.unwrap();
+        assert_eq!((&buf[..n], from), (message, server_addr));
+    }
+    echo.await.unwrap();
+}
+
+#[wasio::test]
+async fn a_connected_socket_sends_and_receives_with_its_peer() {
+    let a = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let mut b = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    b.connect(a.local_addr().unwrap()).await.unwrap();
+    assert_eq!(b.peer_addr().unwrap(), a.local_addr().unwrap());
+    b.send(b"hello").await.unwrap();
+    let mut buf = [0; 8];
+    let (n, from) = a.recv_from(&mut buf).await.unwrap();
+    assert_eq!((&buf[..n], from), (&b"hello"[..], b.local_addr().unwrap()));
+    a.send_to(b"back", from).await.unwrap();
+    assert_eq!(b.recv(&mut buf).await.unwrap(), 4);
+}
+
+#[wasio::test]
+async fn a_datagram_larger_than_the_buffer_is_cut() {
+    let a = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let b = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    a.send_to(&[5; 100], b.local_addr().unwrap()).await.unwrap();
+    let mut small = [0; 10];
+    let (n, _) = b.recv_from(&mut small).await.unwrap();
+    assert_eq!((n, small), (10, [5; 10]));
+}
+
+#[wasio::test]
+async fn ipv6_datagrams_and_a_shared_socket() {
+    let socket = Rc::new(UdpSocket::bind("[::1]:0").await.unwrap());
+    let addr = socket.local_addr().unwrap();
+    assert!(addr.is_ipv6());
+    let receiver = {
+        let socket = socket.clone();
+        spawn(async move {
+            let mut buf = [0; 16];
+            socket
+                .recv_from(&mut buf)
+                .await
+                .map(|(n, _)| buf[..n].to_vec())
+        })
+    };
+    socket.send_to(b"to myself", addr).await.unwrap();
+    assert_eq!(receiver.await.unwrap().unwrap(), b"to myself");
+}
+
+#[wasio::test]
+async fn sending_to_an_unresolvable_target_fails_cleanly() {
+    let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let error = socket.send_to(b"x", "no port here").await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidInput);
+    let wrong_family = socket.send_to(b"x", "[::1]:9").await.unwrap_err();
+    assert_eq!(
+        wrong_family.kind(),
+        ErrorKind::InvalidInput,
+        "{wrong_family}"
+    );
+}
