@@ -32,7 +32,15 @@ async fn main() -> std::io::Result<()> {
     let listener = TcpListener::bind(addr.as_str()).await?;
     println!("serving on {}", listener.local_addr());
     loop {
-        let (conn, peer) = listener.accept().await?;
+        let (conn, peer) = match listener.accept().await {
+            Ok(accepted) => accepted,
+            Err(error) => {
+                // Out of sockets, say: wait a little for some to close, as asyncio does.
+                eprintln!("accept: {error}");
+                wasio::time::sleep(std::time::Duration::from_millis(100)).await;
+                continue;
+            }
+        };
         println!("{peer}: connected");
         drop(wasio::spawn(async move {
             if let Err(error) = handle_echo(conn).await {

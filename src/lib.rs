@@ -61,6 +61,8 @@ compile_error!("wasio's event loop is single-threaded: build without the `atomic
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 pub mod future;
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+pub mod http;
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 pub mod io;
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 pub mod net;

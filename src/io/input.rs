@@ -87,11 +87,12 @@ impl AsyncRead for AsyncInputStream {
             this.consumed += n;
             return Poll::Ready(Ok(n));
         }
-        let len = buf.len().min(this.capacity.max(DEFAULT_CAPACITY));
+        let len = buf.len().min(this.capacity);
         match std::task::ready!(this.poll_host_read(len, cx))? {
             Some(bytes) => {
-                buf[..bytes.len()].copy_from_slice(&bytes);
-                Poll::Ready(Ok(bytes.len()))
+                let n = bytes.len().min(buf.len());
+                buf[..n].copy_from_slice(&bytes[..n]);
+                Poll::Ready(Ok(n))
             }
             None => Poll::Ready(Ok(0)),
         }

@@ -26,4 +26,4 @@ pub use futures_lite::io::{
 };
 pub use input::AsyncInputStream;
 pub use output::AsyncOutputStream;
-pub use stdio::{stderr, stdin, stdout};
+pub use stdio::{Stdin, stderr, stdin, stdout};

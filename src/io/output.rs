@@ -62,6 +62,8 @@ impl AsyncWrite for AsyncOutputStream {
         let permitted = std::task::ready!(this.poll_writable(cx))?;
         let n = permitted.min(buf.len());
         this.stream.write(&buf[..n]).map_err(from_write_error)?;
+        // A flush begun before this write does not cover it: the next one must start anew.
+        this.flushing = false;
         Poll::Ready(Ok(n))
     }
 

@@ -71,7 +71,9 @@ impl TcpListener {
     }
 
     /// Waits for the next connection; returns it with the peer's address. Several tasks may
-    /// accept on one listener.
+    /// accept on one listener. Connections that fail before they are accepted (the client
+    /// gave up or reset) are skipped, so an error here concerns the listener itself (too
+    /// many open sockets, say).
     pub fn accept(&self) -> Accept<'_> {
         Accept {
             listener: self,
@@ -95,11 +97,15 @@ impl TcpListener {
         std::task::ready!(poll_proceed(cx));
         loop {
             match self.tcp.accept() {
-                Ok((tcp, input, output)) => {
-                    let stream = TcpStream::from_parts(tcp, input, output)?;
-                    let peer = stream.peer_addr();
-                    return Poll::Ready(Ok((stream, peer)));
-                }
+                // A client that reset while it waited in the backlog has no address left
+                // to read; like a client that gave up, it is skipped.
+                Ok((tcp, input, output)) => match TcpStream::from_parts(tcp, input, output) {
+                    Ok(stream) => {
+                        let peer = stream.peer_addr();
+                        return Poll::Ready(Ok((stream, peer)));
+                    }
+                    Err(_) => continue,
+                },
                 Err(ErrorCode::WouldBlock) => std::task::ready!(self.ready.poll_wait(wait, cx)),
                 // The client gave up before it was accepted: wait for the next one.
                 Err(ErrorCode::ConnectionAborted) => {}

@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::task::Poll;
 
 use wasip2::sockets::instance_network::instance_network;
-use wasip2::sockets::network::ErrorCode;
+use wasip2::sockets::network::{ErrorCode, IpAddressFamily};
 use wasip2::sockets::udp::{
     IncomingDatagramStream, OutgoingDatagram, OutgoingDatagramStream, UdpSocket as WasiUdpSocket,
 };
@@ -71,11 +71,21 @@ impl UdpSocket {
     /// Fixes the peer: [`send`](UdpSocket::send) goes to it, and only its datagrams arrive.
     /// Takes `&mut self` because the socket's streams are replaced.
     pub async fn connect(&mut self, addr: impl ToSocketAddrs) -> io::Result<()> {
-        let peer = first(&addr).await?;
-        // WASI wants the old streams gone before new ones are made.
+        let peer = self.first_of_my_family(&addr).await?;
+        let previous = self.udp.remote_address().ok().map(from_wasi);
+        // WASI wants the old streams gone before new ones are made; if the new ones cannot be
+        // made, the old association is restored.
         self.streams = None;
-        self.streams = Some(Streams::open(&self.udp, Some(peer))?);
-        Ok(())
+        match Streams::open(&self.udp, Some(peer)) {
+            Ok(streams) => {
+                self.streams = Some(streams);
+                Ok(())
+            }
+            Err(error) => {
+                self.streams = Streams::open(&self.udp, previous).ok();
+                Err(error)
+            }
+        }
     }
 
     /// The address this socket is bound to.
@@ -90,7 +100,7 @@ impl UdpSocket {
 
     /// Sends one datagram to `target`; returns its length.
     pub async fn send_to(&self, buf: &[u8], target: impl ToSocketAddrs) -> io::Result<usize> {
-        let target = first(&target).await?;
+        let target = self.first_of_my_family(&target).await?;
         self.send_datagram(buf, Some(target)).await
     }
 
@@ -152,11 +162,33 @@ impl UdpSocket {
         .await
     }
 
+    /// The first address `target` resolves to in this socket's family (IPv4 or IPv6).
+    async fn first_of_my_family(
+        &self,
+        target: &(impl ToSocketAddrs + ?Sized),
+    ) -> io::Result<SocketAddr> {
+        let ipv6 = matches!(self.udp.address_family(), IpAddressFamily::Ipv6);
+        let addrs = resolve(target).await?;
+        addrs
+            .iter()
+            .find(|addr| addr.is_ipv6() == ipv6)
+            .copied()
+            .ok_or_else(|| {
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!(
+                        "no address of the socket's family ({}) among {addrs:?}",
+                        if ipv6 { "IPv6" } else { "IPv4" }
+                    ),
+                )
+            })
+    }
+
     fn streams(&self) -> io::Result<&Streams> {
         self.streams.as_ref().ok_or_else(|| {
             io::Error::new(
                 io::ErrorKind::NotConnected,
-                "the socket lost its streams when a connect failed",
+                "the host could not restore the socket's streams after a failed connect",
             )
         })
     }
@@ -180,15 +212,6 @@ async fn bind_to(addr: SocketAddr) -> io::Result<UdpSocket> {
     Ok(UdpSocket {
         streams: Some(streams),
         udp,
-    })
-}
-
-async fn first(target: &(impl ToSocketAddrs + ?Sized)) -> io::Result<SocketAddr> {
-    resolve(target).await?.into_iter().next().ok_or_else(|| {
-        io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "the address resolved to nothing",
-        )
     })
 }
 

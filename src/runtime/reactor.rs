@@ -225,7 +225,8 @@ impl Reactor {
         let ready = poll(&list);
         self.list.set(relabel(list));
         drop(sources);
-        if ready.len() >= YIELD_AFTER_READY {
+        let ready_sources = ready.iter().filter(|&&i| (i as usize) < keys.len()).count();
+        if ready_sources >= YIELD_AFTER_READY {
             yield_to_host();
         }
 

@@ -148,14 +148,19 @@ impl<T: Clone> Sender<T> {
         if shared.receivers == 0 {
             return Err(SendError(value));
         }
-        if shared.values.len() == shared.capacity {
-            shared.values.pop_front();
-        }
+        // The value pushed out is dropped once the channel is released: its destructor may
+        // use the channel.
+        let evicted = if shared.values.len() == shared.capacity {
+            shared.values.pop_front()
+        } else {
+            None
+        };
         shared.values.push_back(value);
         shared.next += 1;
         let receivers = shared.receivers;
         let wakers = shared.waiters.choose_all();
         drop(shared);
+        drop(evicted);
         wakers.wake();
         Ok(receivers)
     }
@@ -281,13 +286,14 @@ impl<T: Clone> Future for Recv<'_, T> {
         std::task::ready!(poll_proceed(cx));
         let this = &mut *self;
         let shared = this.receiver.shared.clone();
-        let mut shared = shared.borrow_mut();
         if let Some(key) = this.key.take() {
-            shared.waiters.remove(key);
+            shared.borrow_mut().waiters.remove(key);
         }
-        match this.receiver.take(&shared) {
+        // Values are cloned under a shared borrow: `Clone` may read the channel.
+        let taken = this.receiver.take(&shared.borrow());
+        match taken {
             Err(TryRecvError::Empty) => {
-                this.key = Some(shared.waiters.push(cx.waker(), ()));
+                this.key = Some(shared.borrow_mut().waiters.push(cx.waker(), ()));
                 Poll::Pending
             }
             Ok(value) => Poll::Ready(Ok(value)),

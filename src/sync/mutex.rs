@@ -4,7 +4,7 @@ use std::cell::{RefCell, RefMut};
 use std::fmt;
 use std::ops::{Deref, DerefMut};
 
-use super::semaphore::{Semaphore, SemaphorePermit, TryAcquireError};
+use super::semaphore::{Semaphore, SemaphorePermit};
 
 /// A value behind an async lock (`asyncio.Lock`, holding the data it protects).
 ///
@@ -77,7 +77,7 @@ impl<T: ?Sized> Mutex<T> {
     pub fn try_lock(&self) -> Result<MutexGuard<'_, T>, WouldBlock> {
         match self.turn.try_acquire() {
             Ok(permit) => Ok(self.guard(permit)),
-            Err(TryAcquireError::NoPermits | TryAcquireError::Closed) => Err(WouldBlock),
+            Err(_) => Err(WouldBlock),
         }
     }
 

@@ -61,7 +61,8 @@ impl Notify {
         }
     }
 
-    /// Wakes every task waiting now; stores no permit.
+    /// Wakes every task waiting now; stores no permit. A [`Notified`] future counts as
+    /// waiting from its first poll on: one created but not yet awaited misses this call.
     pub fn notify_waiters(&self) {
         let wakers = self.inner.borrow_mut().waiters.choose_all();
         wakers.wake();

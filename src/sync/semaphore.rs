@@ -54,13 +54,22 @@ struct Want {
     granted: bool,
 }
 
-/// The error of acquiring from a closed [`Semaphore`].
+/// The error of [`Semaphore::acquire`] and its variants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct AcquireError;
+pub enum AcquireError {
+    /// The semaphore is closed.
+    Closed,
+    /// More permits were asked for than a semaphore can hold
+    /// ([`Semaphore::MAX_PERMITS`]): the request could never be granted.
+    TooManyPermits,
+}
 
 impl fmt::Display for AcquireError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the semaphore is closed")
+        f.write_str(match self {
+            AcquireError::Closed => "the semaphore is closed",
+            AcquireError::TooManyPermits => "more permits asked for than a semaphore holds",
+        })
     }
 }
 
@@ -73,6 +82,8 @@ pub enum TryAcquireError {
     NoPermits,
     /// The semaphore is closed.
     Closed,
+    /// More permits were asked for than a semaphore can hold.
+    TooManyPermits,
 }
 
 impl fmt::Display for TryAcquireError {
@@ -80,6 +91,7 @@ impl fmt::Display for TryAcquireError {
         f.write_str(match self {
             TryAcquireError::NoPermits => "no permits available",
             TryAcquireError::Closed => "the semaphore is closed",
+            TryAcquireError::TooManyPermits => "more permits asked for than a semaphore holds",
         })
     }
 }
@@ -121,7 +133,8 @@ impl Semaphore {
         self.acquire_many(1)
     }
 
-    /// Waits for `n` permits at once (`n == 0` succeeds at once).
+    /// Waits for `n` permits at once. `n == 0` succeeds at once; more than
+    /// [`MAX_PERMITS`](Self::MAX_PERMITS) fails with [`AcquireError::TooManyPermits`].
     pub fn acquire_many(&self, n: usize) -> Acquire<'_> {
         Acquire {
             semaphore: self,
@@ -183,7 +196,9 @@ impl Semaphore {
         let mut inner = self.inner.borrow_mut();
         if inner.closed {
             Err(TryAcquireError::Closed)
-        } else if inner.waiters.is_empty() && inner.permits >= n {
+        } else if n > Self::MAX_PERMITS {
+            Err(TryAcquireError::TooManyPermits)
+        } else if n == 0 || (inner.waiters.is_empty() && inner.permits >= n) {
             inner.permits -= n;
             Ok(())
         } else {
@@ -242,9 +257,12 @@ impl Waiter {
         let mut inner = semaphore.inner.borrow_mut();
         let Some(key) = self.key else {
             if inner.closed {
-                return Poll::Ready(Err(AcquireError));
+                return Poll::Ready(Err(AcquireError::Closed));
             }
-            if inner.waiters.is_empty() && inner.permits >= self.permits {
+            if self.permits > Semaphore::MAX_PERMITS {
+                return Poll::Ready(Err(AcquireError::TooManyPermits));
+            }
+            if self.permits == 0 || (inner.waiters.is_empty() && inner.permits >= self.permits) {
                 inner.permits -= self.permits;
                 return Poll::Ready(Ok(()));
             }
@@ -265,7 +283,7 @@ impl Waiter {
         if inner.closed {
             inner.waiters.remove(key);
             self.key = None;
-            return Poll::Ready(Err(AcquireError));
+            return Poll::Ready(Err(AcquireError::Closed));
         }
         let old = inner.waiters.set_waker(key, cx.waker());
         drop(inner);

@@ -132,6 +132,10 @@ impl<T> WaitList<T> {
     }
 
     /// Forgets a waiter (it completed or was dropped); returns its state.
+    ///
+    /// A waker still stored is dropped here, inside the caller's borrow. It is the waker of
+    /// the task that owns the waiting future, which is alive (it is polling or dropping that
+    /// future), so dropping one of its counts frees nothing and runs no user code.
     pub(crate) fn remove(&mut self, key: usize) -> T {
         self.unlink(key);
         self.nodes.remove(key).state

@@ -7,6 +7,8 @@ and stops exactly those.
 
 import asyncio
 import os
+import socket
+import struct
 import subprocess
 import sys
 
@@ -47,6 +49,14 @@ async def wasio_server_python_clients():
 
         await asyncio.wait_for(asyncio.gather(*(client(i) for i in range(200))), 60)
         print("wasio echo server: 200 concurrent Python asyncio clients echoed")
+
+        # Clients that reset before they are accepted do not stop the server.
+        for _ in range(5):
+            rude = socket.create_connection((host, int(port)))
+            rude.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            rude.close()
+        await asyncio.wait_for(client(0), 30)
+        print("wasio echo server: still serving after 5 clients reset before being accepted")
     finally:
         server.kill()
         server.wait()
@@ -84,7 +94,21 @@ def without_network_permission():
     print("without -Sinherit-network: " + done.stderr.strip())
 
 
+def stdin_lines():
+    done = subprocess.run(
+        ["wasmtime", "run", wasm("echo_lines")],
+        input="one\ntwo\nthree\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    check(done.returncode == 0, f"echo_lines exited with {done.returncode}: {done.stderr}")
+    check(done.stdout == "ONE\nTWO\nTHREE\n", f"echo_lines printed {done.stdout!r}")
+    print("echo_lines: every line read through a fresh stdin() handle arrived")
+
+
 async def main():
+    stdin_lines()
     await wasio_server_python_clients()
     await python_server_wasio_client()
     without_network_permission()

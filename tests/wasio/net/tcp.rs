@@ -242,3 +242,53 @@ async fn dropped_connections_release_their_pollables() {
     wasio::time::sleep(Duration::from_millis(50)).await;
     assert_eq!(stats().pollables, before);
 }
+
+#[wasio::test]
+async fn one_large_write_goes_out_in_pieces_the_host_accepts() {
+    let server = echo_server("127.0.0.1:0").await;
+    let (mut reader, mut writer) = TcpStream::connect(server).await.unwrap().into_split();
+    let message: Vec<u8> = (0..4 * 1024 * 1024u32).map(|i| (i % 251) as u8).collect();
+    let sent = message.clone();
+    let writing = spawn(async move {
+        writer.write_all(&sent).await.unwrap();
+        writer.close().await.unwrap();
+    });
+    let mut back = Vec::new();
+    reader.read_to_end(&mut back).await.unwrap();
+    writing.await.unwrap();
+    assert!(back == message, "the echo differs");
+}
+
+#[wasio::test]
+async fn connect_tries_the_next_address_after_a_refusal() {
+    let server = echo_server("127.0.0.1:0").await;
+    let closed = TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr();
+    let stream = TcpStream::connect(&[closed, server][..]).await.unwrap();
+    assert_eq!(stream.peer_addr(), server);
+    let refused = TcpStream::connect(&[closed][..]).await.unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::ConnectionRefused);
+    let none = TcpStream::connect(&[][..]).await.unwrap_err();
+    assert_eq!(none.kind(), ErrorKind::InvalidInput);
+}
+
+#[wasio::test]
+async fn dropping_the_write_half_sends_fin_while_the_read_half_lives() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr();
+    let server = spawn(async move {
+        let (mut conn, _) = listener.accept().await.unwrap();
+        let mut got = Vec::new();
+        conn.read_to_end(&mut got).await.unwrap(); // returns only after FIN
+        conn.write_all(&got).await.unwrap();
+    });
+    let (mut reader, mut writer) = TcpStream::connect(addr).await.unwrap().into_split();
+    writer.write_all(b"then silence").await.unwrap();
+    drop(writer);
+    let mut reply = Vec::new();
+    timeout(Duration::from_secs(5), reader.read_to_end(&mut reply))
+        .await
+        .expect("the server saw the FIN")
+        .unwrap();
+    assert_eq!(reply, b"then silence");
+    server.await.unwrap();
+}

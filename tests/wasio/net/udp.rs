@@ -85,3 +85,19 @@ async fn sending_to_an_unresolvable_target_fails_cleanly() {
         "{wrong_family}"
     );
 }
+
+#[wasio::test]
+async fn a_failed_connect_leaves_the_socket_usable() {
+    let mut socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let peer = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let wrong = socket.connect("[::1]:9").await.unwrap_err();
+    assert_eq!(wrong.kind(), ErrorKind::InvalidInput, "{wrong}");
+    socket.connect("0.0.0.0:9").await.unwrap_err();
+    socket
+        .send_to(b"still here", peer.local_addr().unwrap())
+        .await
+        .unwrap();
+    let mut buf = [0; 16];
+    let (n, _) = peer.recv_from(&mut buf).await.unwrap();
+    assert_eq!(&buf[..n], b"still here");
+}

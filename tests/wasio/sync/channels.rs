@@ -118,3 +118,38 @@ async fn watch_send_without_receivers_gives_the_value_back() {
     tx.send_replace("c");
     assert_eq!(*tx.borrow(), "c");
 }
+
+#[wasio::test]
+async fn values_pushed_out_of_a_broadcast_may_use_the_channel_when_dropped() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    /// Reads the channel in its destructor and when cloned.
+    struct Nosy(Rc<RefCell<Option<broadcast::Sender<Nosy>>>>);
+    impl Clone for Nosy {
+        fn clone(&self) -> Self {
+            if let Some(tx) = self.0.borrow().as_ref() {
+                let _ = tx.receiver_count();
+            }
+            Nosy(self.0.clone())
+        }
+    }
+    impl Drop for Nosy {
+        fn drop(&mut self) {
+            if let Some(tx) = self.0.borrow().as_ref() {
+                let _ = tx.receiver_count();
+            }
+        }
+    }
+    let slot = Rc::new(RefCell::new(None));
+    let (tx, mut rx) = broadcast::channel(1);
+    *slot.borrow_mut() = Some(tx.clone());
+    tx.send(Nosy(slot.clone())).unwrap();
+    tx.send(Nosy(slot.clone())).unwrap(); // pushes the first out: its drop reads the channel
+    assert!(matches!(
+        rx.recv().await,
+        Err(broadcast::RecvError::Lagged(1))
+    ));
+    assert!(rx.recv().await.is_ok()); // the clone reads the channel too
+    slot.borrow_mut().take();
+}

@@ -84,7 +84,7 @@ async fn close_fails_waiters_and_later_acquires_but_keeps_held_permits() {
     yield_now().await;
     semaphore.close();
     assert!(semaphore.is_closed());
-    assert_eq!(waiter.await.unwrap(), Err(AcquireError));
+    assert_eq!(waiter.await.unwrap(), Err(AcquireError::Closed));
     assert_eq!(
         semaphore.try_acquire().unwrap_err(),
         TryAcquireError::Closed
@@ -123,4 +123,32 @@ async fn permits_saturate_at_the_maximum() {
     assert_eq!(semaphore.available_permits(), Semaphore::MAX_PERMITS);
     semaphore.add_permits(usize::MAX);
     assert_eq!(semaphore.available_permits(), Semaphore::MAX_PERMITS);
+}
+
+#[wasio::test]
+async fn zero_permits_are_granted_at_once_even_behind_waiters() {
+    let semaphore = Semaphore::new(0);
+    let mut waiting = semaphore.acquire();
+    assert!(poll_once(&mut waiting).await.is_none());
+    assert_eq!(semaphore.acquire_many(0).await.unwrap().num_permits(), 0);
+    assert_eq!(semaphore.try_acquire_many(0).unwrap().num_permits(), 0);
+}
+
+#[wasio::test]
+async fn an_impossible_request_fails_instead_of_blocking_everyone() {
+    let semaphore = Semaphore::new(1);
+    let too_many = Semaphore::MAX_PERMITS + 1;
+    assert_eq!(
+        semaphore.acquire_many(too_many).await.unwrap_err(),
+        AcquireError::TooManyPermits
+    );
+    assert_eq!(
+        semaphore.try_acquire_many(too_many).unwrap_err(),
+        TryAcquireError::TooManyPermits
+    );
+    assert_eq!(
+        semaphore.acquire().await.unwrap().num_permits(),
+        1,
+        "nobody is stuck behind it"
+    );
 }

@@ -1,0 +1,187 @@
+//! `Body`: the bytes of a request or response, complete or streamed.
+
+use std::fmt;
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use futures_lite::Stream;
+use futures_lite::io::AsyncRead;
+
+/// A stream of body chunks.
+pub type BodyStream = Pin<Box<dyn Stream<Item = io::Result<Bytes>>>>;
+
+/// The body of a request or response: empty, complete bytes, or a stream of chunks that is
+/// sent while it is produced (so a large upload need not fit in memory).
+///
+/// It converts from `&'static str`, `String`, `&'static [u8]`, `Vec<u8>` and [`Bytes`];
+/// [`Body::from_stream`] and [`Body::from_reader`] stream, and with the `json` feature
+/// [`Body::json`] serializes any `Serialize` value.
+///
+/// ```
+/// use wasio::http::Body;
+///
+/// let text = Body::from("hello");
+/// assert_eq!(text.len(), Some(5));
+/// let streamed = Body::from_stream(futures_lite::stream::iter([Ok(bytes::Bytes::from("a"))]));
+/// assert_eq!(streamed.len(), None);
+/// ```
+pub struct Body {
+    inner: Inner,
+}
+
+enum Inner {
+    Bytes(Bytes),
+    Stream(BodyStream),
+}
+
+impl Body {
+    /// No body.
+    pub fn empty() -> Body {
+        Body {
+            inner: Inner::Bytes(Bytes::new()),
+        }
+    }
+
+    /// A body sent chunk by chunk as `stream` yields them; an error ends the body abnormally.
+    pub fn from_stream<S, B>(stream: S) -> Body
+    where
+        S: Stream<Item = io::Result<B>> + 'static,
+        B: Into<Bytes>,
+    {
+        use futures_lite::StreamExt;
+        Body {
+            inner: Inner::Stream(Box::pin(stream.map(|chunk| chunk.map(Into::into)))),
+        }
+    }
+
+    /// A body read from `reader` (a file, a socket, stdin) in chunks of up to 64 KiB.
+    pub fn from_reader(reader: impl AsyncRead + 'static) -> Body {
+        Body::from_stream(ReaderStream {
+            reader: Box::pin(reader),
+            done: false,
+        })
+    }
+
+    /// `value` as JSON (the request also gets `content-type: application/json` when sent
+    /// with [`RequestBuilder::json`](crate::http::RequestBuilder::json)).
+    #[cfg(feature = "json")]
+    pub fn json<T: serde::Serialize + ?Sized>(value: &T) -> Result<Body, serde_json::Error> {
+        serde_json::to_vec(value).map(Body::from)
+    }
+
+    /// The length, when the body is complete bytes.
+    pub fn len(&self) -> Option<u64> {
+        match &self.inner {
+            Inner::Bytes(bytes) => Some(bytes.len() as u64),
+            Inner::Stream(_) => None,
+        }
+    }
+
+    /// Whether the body is known to be empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == Some(0)
+    }
+
+    /// A copy, when the body is complete bytes (a stream can be sent once only).
+    pub(crate) fn try_clone(&self) -> Option<Body> {
+        match &self.inner {
+            Inner::Bytes(bytes) => Some(Body {
+                inner: Inner::Bytes(bytes.clone()),
+            }),
+            Inner::Stream(_) => None,
+        }
+    }
+
+    /// The body as complete bytes, or as a stream.
+    pub(crate) fn into_parts(self) -> Result<Bytes, BodyStream> {
+        match self.inner {
+            Inner::Bytes(bytes) => Ok(bytes),
+            Inner::Stream(stream) => Err(stream),
+        }
+    }
+}
+
+impl Default for Body {
+    fn default() -> Self {
+        Body::empty()
+    }
+}
+
+impl From<Bytes> for Body {
+    fn from(bytes: Bytes) -> Self {
+        Body {
+            inner: Inner::Bytes(bytes),
+        }
+    }
+}
+
+impl From<Vec<u8>> for Body {
+    fn from(bytes: Vec<u8>) -> Self {
+        Body::from(Bytes::from(bytes))
+    }
+}
+
+impl From<String> for Body {
+    fn from(text: String) -> Self {
+        Body::from(Bytes::from(text))
+    }
+}
+
+impl From<&'static str> for Body {
+    fn from(text: &'static str) -> Self {
+        Body::from(Bytes::from_static(text.as_bytes()))
+    }
+}
+
+impl From<&'static [u8]> for Body {
+    fn from(bytes: &'static [u8]) -> Self {
+        Body::from(Bytes::from_static(bytes))
+    }
+}
+
+impl From<()> for Body {
+    fn from((): ()) -> Self {
+        Body::empty()
+    }
+}
+
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.inner {
+            Inner::Bytes(bytes) => f.debug_tuple("Body").field(&bytes.len()).finish(),
+            Inner::Stream(_) => f.write_str("Body(stream)"),
+        }
+    }
+}
+
+/// An `AsyncRead` as a stream of chunks.
+struct ReaderStream {
+    reader: Pin<Box<dyn AsyncRead>>,
+    done: bool,
+}
+
+impl Stream for ReaderStream {
+    type Item = io::Result<Bytes>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if self.done {
+            return Poll::Ready(None);
+        }
+        let mut chunk = vec![0; 64 * 1024];
+        let n = match std::task::ready!(self.reader.as_mut().poll_read(cx, &mut chunk)) {
+            Ok(n) => n,
+            Err(error) => {
+                self.done = true;
+                return Poll::Ready(Some(Err(error)));
+            }
+        };
+        if n == 0 {
+            self.done = true;
+            return Poll::Ready(None);
+        }
+        chunk.truncate(n);
+        Poll::Ready(Some(Ok(Bytes::from(chunk))))
+    }
+}

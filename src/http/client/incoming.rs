@@ -1,0 +1,111 @@
+//! Reading a response body from wasi:http, chunk by chunk, then its trailers.
+
+use bytes::Bytes;
+use http::{HeaderMap, Uri};
+use wasip2::http::types::{FutureTrailers, IncomingBody, http_error_code};
+use wasip2::io::streams::{InputStream, StreamError};
+
+use crate::http::fields::from_fields;
+use crate::http::{Error, TimeoutKind};
+use crate::runtime::{AsyncPollable, poll_proceed};
+
+/// How much one read asks the host for.
+const CHUNK: u64 = 64 * 1024;
+
+/// A response body being read.
+pub(crate) struct Incoming {
+    url: Uri,
+    state: State,
+}
+
+enum State {
+    // Field order in each variant: children before parents.
+    Reading {
+        ready: AsyncPollable,
+        stream: InputStream,
+        body: IncomingBody,
+    },
+    Ended(Option<FutureTrailers>),
+    Failed,
+}
+
+impl Incoming {
+    pub(crate) fn new(url: Uri, body: IncomingBody) -> Incoming {
+        let state = match body.stream() {
+            Ok(stream) => State::Reading {
+                ready: AsyncPollable::new(stream.subscribe()),
+                stream,
+                body,
+            },
+            Err(()) => State::Failed,
+        };
+        Incoming { url, state }
+    }
+
+    /// The next chunk; `None` at the end of the body.
+    pub(crate) async fn next_chunk(&mut self) -> Result<Option<Bytes>, Error> {
+        std::future::poll_fn(poll_proceed).await;
+        loop {
+            let State::Reading { ready, stream, .. } = &self.state else {
+                return match self.state {
+                    State::Ended(_) => Ok(None),
+                    _ => Err(Error::Http {
+                        url: self.url.clone(),
+                        code: wasip2::http::types::ErrorCode::HttpResponseIncomplete,
+                    }),
+                };
+            };
+            match stream.read(CHUNK) {
+                Ok(bytes) if bytes.is_empty() => ready.wait().await,
+                Ok(bytes) => return Ok(Some(Bytes::from(bytes))),
+                Err(StreamError::Closed) => {
+                    self.end();
+                    return Ok(None);
+                }
+                Err(StreamError::LastOperationFailed(failure)) => {
+                    self.state = State::Failed;
+                    return Err(match http_error_code(&failure) {
+                        Some(code) => Error::from_code(&self.url, code, TimeoutKind::BetweenBytes),
+                        None => Error::Body {
+                            url: self.url.clone(),
+                            source: std::io::Error::other(failure.to_debug_string()),
+                        },
+                    });
+                }
+            }
+        }
+    }
+
+    /// The trailers, once the body has been read to its end; `None` when there are none.
+    pub(crate) async fn trailers(&mut self) -> Result<Option<HeaderMap>, Error> {
+        let State::Ended(future) = &mut self.state else {
+            return Ok(None);
+        };
+        let Some(future) = future.take() else {
+            return Ok(None);
+        };
+        let ready = AsyncPollable::new(future.subscribe());
+        ready.wait().await;
+        drop(ready);
+        match future.get() {
+            Some(Ok(Ok(trailers))) => Ok(trailers.map(from_fields)),
+            Some(Ok(Err(code))) => {
+                Err(Error::from_code(&self.url, code, TimeoutKind::BetweenBytes))
+            }
+            Some(Err(())) | None => Ok(None),
+        }
+    }
+
+    fn end(&mut self) {
+        if let State::Reading {
+            ready,
+            stream,
+            body,
+        } = std::mem::replace(&mut self.state, State::Failed)
+        {
+            drop(ready);
+            drop(stream);
+            self.state = State::Ended(Some(IncomingBody::finish(body)));
+        }
+    }
+}

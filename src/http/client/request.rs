@@ -1,0 +1,267 @@
+//! `RequestBuilder`: one request, built step by step, then sent.
+
+use std::fmt;
+use std::time::Duration;
+
+use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
+use http::{Method, Uri};
+
+use super::{Client, Prepared, header, url};
+use crate::http::{Body, Error, Response};
+
+/// A request being built by a [`Client`]; [`send`](RequestBuilder::send) sends it. A step
+/// that fails (a bad header, a body that does not serialize) is reported by `send`.
+///
+/// ```no_run
+/// # wasio::run(async {
+/// use std::time::Duration;
+/// use wasio::http::Client;
+///
+/// let response = Client::new()
+///     .post("http://127.0.0.1:8080/items")
+///     .header("x-request-id", "42")
+///     .json(&serde_json::json!({"name": "thing"}))
+///     .timeout(Duration::from_secs(5))
+///     .send()
+///     .await?;
+/// println!("{}", response.status());
+/// # Ok::<(), wasio::http::Error>(())
+/// # }).unwrap();
+/// ```
+#[must_use = "a request does nothing until it is sent"]
+pub struct RequestBuilder {
+    client: Client,
+    request: Result<Prepared, Error>,
+}
+
+impl RequestBuilder {
+    pub(crate) fn new(client: Client, method: Method, url: Result<Uri, Error>) -> Self {
+        let config = &client.config;
+        let request = url.map(|url| Prepared {
+            method,
+            url,
+            headers: config.headers.clone(),
+            body: Body::empty(),
+            timeouts: config.timeouts,
+            total: config.total,
+            max_body_size: config.max_body_size,
+        });
+        RequestBuilder { client, request }
+    }
+
+    fn map(mut self, step: impl FnOnce(&mut Prepared) -> Result<(), Error>) -> Self {
+        if let Ok(request) = &mut self.request {
+            if let Err(error) = step(request) {
+                self.request = Err(error);
+            }
+        }
+        self
+    }
+
+    /// Sets a header (replacing the client's default of the same name).
+    pub fn header(self, name: &str, value: &str) -> Self {
+        self.map(|request| {
+            let (name, value) = header(name, value)?;
+            request.headers.insert(name, value);
+            Ok(())
+        })
+    }
+
+    /// Sets several headers (each replacing a default of the same name).
+    pub fn headers(self, headers: HeaderMap) -> Self {
+        self.map(|request| {
+            for (name, value) in headers {
+                if let Some(name) = name {
+                    request.headers.insert(name, value);
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Adds query parameters, URL-encoded: `&[("q", "rust wasm"), ("page", "2")]` or any
+    /// `Serialize` struct or map.
+    pub fn query<T: serde::Serialize + ?Sized>(self, query: &T) -> Self {
+        self.map(|request| {
+            let encoded =
+                serde_urlencoded::to_string(query).map_err(|error| Error::InvalidUrl {
+                    url: request.url.to_string(),
+                    reason: leak_reason(error),
+                })?;
+            request.url =
+                url::with_query(&request.url, &encoded).map_err(|url::UrlError(reason)| {
+                    Error::InvalidUrl {
+                        url: request.url.to_string(),
+                        reason,
+                    }
+                })?;
+            Ok(())
+        })
+    }
+
+    /// The body, from anything that converts into a [`Body`] (bytes, text, a stream).
+    pub fn body(self, body: impl Into<Body>) -> Self {
+        self.map(|request| {
+            request.body = body.into();
+            Ok(())
+        })
+    }
+
+    /// A JSON body, with `content-type: application/json`.
+    #[cfg(feature = "json")]
+    pub fn json<T: serde::Serialize + ?Sized>(self, value: &T) -> Self {
+        self.map(|request| {
+            request.body = Body::json(value).map_err(|error| Error::Decode {
+                what: "JSON",
+                detail: error.to_string(),
+            })?;
+            request
+                .headers
+                .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            Ok(())
+        })
+    }
+
+    /// A form body (`application/x-www-form-urlencoded`).
+    pub fn form<T: serde::Serialize + ?Sized>(self, form: &T) -> Self {
+        self.map(|request| {
+            let encoded = serde_urlencoded::to_string(form).map_err(|error| Error::Decode {
+                what: "form",
+                detail: error.to_string(),
+            })?;
+            request.body = Body::from(encoded);
+            request.headers.insert(
+                CONTENT_TYPE,
+                HeaderValue::from_static("application/x-www-form-urlencoded"),
+            );
+            Ok(())
+        })
+    }
+
+    /// Basic authentication (`authorization: Basic ...`).
+    pub fn basic_auth(self, user: &str, password: Option<&str>) -> Self {
+        let value = basic_auth_value(user, password);
+        self.header(AUTHORIZATION.as_str(), &value)
+    }
+
+    /// Bearer-token authentication.
+    pub fn bearer_auth(self, token: &str) -> Self {
+        self.header(AUTHORIZATION.as_str(), &format!("Bearer {token}"))
+    }
+
+    /// A deadline for this whole request (see [`ClientBuilder::timeout`](super::ClientBuilder::timeout)).
+    pub fn timeout(self, total: Duration) -> Self {
+        self.map(|request| {
+            request.total = Some(total);
+            Ok(())
+        })
+    }
+
+    /// How long connecting may take, for this request.
+    pub fn connect_timeout(self, timeout: Duration) -> Self {
+        self.map(|request| {
+            request.timeouts.connect = Some(timeout);
+            Ok(())
+        })
+    }
+
+    /// How long the response head may take, for this request.
+    pub fn first_byte_timeout(self, timeout: Duration) -> Self {
+        self.map(|request| {
+            request.timeouts.first_byte = Some(timeout);
+            Ok(())
+        })
+    }
+
+    /// How long the body may pause between chunks, for this request.
+    pub fn between_bytes_timeout(self, timeout: Duration) -> Self {
+        self.map(|request| {
+            request.timeouts.between_bytes = Some(timeout);
+            Ok(())
+        })
+    }
+
+    /// The most response-body bytes read, for this request.
+    pub fn max_body_size(self, limit: u64) -> Self {
+        self.map(|request| {
+            request.max_body_size = limit;
+            Ok(())
+        })
+    }
+
+    /// Sends the request and waits for the response head (status and headers); the body is
+    /// read from the [`Response`].
+    pub async fn send(self) -> Result<Response, Error> {
+        self.client.send(self.request?).await
+    }
+}
+
+/// The reason a query did not encode (serde_urlencoded's errors are not `'static` strings).
+fn leak_reason(_error: serde_urlencoded::ser::Error) -> &'static str {
+    "the query parameters cannot be URL-encoded (use pairs, or a flat struct or map)"
+}
+
+/// `Basic base64(user:password)`.
+pub(crate) fn basic_auth_value(user: &str, password: Option<&str>) -> String {
+    let credentials = format!("{user}:{}", password.unwrap_or_default());
+    format!("Basic {}", base64(credentials.as_bytes()))
+}
+
+/// Standard base64 with padding (RFC 4648), the alphabet basic authentication uses.
+fn base64(input: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    for chunk in input.chunks(3) {
+        let bytes = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = u32::from_be_bytes([0, bytes[0], bytes[1], bytes[2]]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+impl fmt::Debug for RequestBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.request {
+            Ok(request) => f
+                .debug_struct("RequestBuilder")
+                .field("method", &request.method)
+                .field("url", &request.url)
+                .finish(),
+            Err(error) => f.debug_tuple("RequestBuilder").field(error).finish(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc_4648() {
+        for (input, expected) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(input.as_bytes()), expected);
+        }
+        assert_eq!(
+            basic_auth_value("Aladdin", Some("open sesame")),
+            "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
+        );
+    }
+}

@@ -1,0 +1,154 @@
+//! One request over `wasi:http/outgoing-handler`: the only code in the client that moves bytes.
+
+use std::time::Duration;
+
+use futures_lite::StreamExt;
+use http::header::{CONTENT_LENGTH, HeaderMap, HeaderValue};
+use http::{Method, StatusCode, Uri};
+use wasip2::http::outgoing_handler::handle;
+use wasip2::http::types::{
+    IncomingResponse, OutgoingBody, OutgoingRequest, RequestOptions, Scheme,
+};
+
+use super::incoming::Incoming;
+use crate::http::fields::{from_fields, to_fields, to_wasi_method};
+use crate::http::{Body, Error, TimeoutKind};
+use crate::io::{AsyncOutputStream, AsyncWriteExt};
+use crate::runtime::AsyncPollable;
+
+/// The deadlines the host enforces for each request.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct HostTimeouts {
+    pub(crate) connect: Option<Duration>,
+    pub(crate) first_byte: Option<Duration>,
+    pub(crate) between_bytes: Option<Duration>,
+}
+
+/// The status line and headers of a response, and its body still to be read.
+pub(crate) struct Head {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Incoming,
+}
+
+/// Sends one request and waits for the response head. The body is written by a task of its
+/// own while the response is awaited, so a large upload streams and a server may answer
+/// before it has read everything.
+pub(crate) async fn send(
+    method: &Method,
+    url: &Uri,
+    headers: &HeaderMap,
+    body: Body,
+    timeouts: HostTimeouts,
+) -> Result<Head, Error> {
+    let mut headers = headers.clone();
+    if let Some(len) = body
+        .len()
+        .filter(|&len| len > 0 || has_body_semantics(method))
+    {
+        headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
+    }
+    let request = OutgoingRequest::new(to_fields(&headers)?);
+    let invalid = |reason| Error::InvalidUrl {
+        url: url.to_string(),
+        reason,
+    };
+    request
+        .set_method(&to_wasi_method(method))
+        .map_err(|()| invalid("the host refused the method"))?;
+    let scheme = match url.scheme_str() {
+        Some("https") => Scheme::Https,
+        _ => Scheme::Http,
+    };
+    request
+        .set_scheme(Some(&scheme))
+        .map_err(|()| invalid("the host refused the scheme"))?;
+    request
+        .set_authority(url.authority().map(|a| a.as_str()))
+        .map_err(|()| invalid("the host refused the authority"))?;
+    request
+        .set_path_with_query(Some(url.path_and_query().map_or("/", |p| p.as_str())))
+        .map_err(|()| invalid("the host refused the path"))?;
+    let outgoing = request
+        .body()
+        .map_err(|()| invalid("the host gave no request body"))?;
+
+    let future = handle(request, Some(options(timeouts)))
+        .map_err(|code| Error::from_code(url, code, TimeoutKind::FirstByte))?;
+    let writer = crate::spawn(write_body(outgoing, body));
+    let ready = AsyncPollable::new(future.subscribe());
+    ready.wait().await;
+    drop(ready);
+    let response = match future.get() {
+        Some(Ok(Ok(response))) => response,
+        Some(Ok(Err(code))) => {
+            // A body that failed to stream explains the failure better than the host does.
+            if writer.is_finished() {
+                if let Ok(Err(source)) = writer.await {
+                    return Err(Error::Body {
+                        url: url.clone(),
+                        source,
+                    });
+                }
+            }
+            return Err(Error::from_code(url, code, TimeoutKind::FirstByte));
+        }
+        Some(Err(())) | None => unreachable!("the response future is ready and read once"),
+    };
+    head(url, response)
+}
+
+fn head(url: &Uri, response: IncomingResponse) -> Result<Head, Error> {
+    let status = StatusCode::from_u16(response.status()).map_err(|_| Error::Http {
+        url: url.clone(),
+        code: wasip2::http::types::ErrorCode::HttpProtocolError,
+    })?;
+    let headers = from_fields(response.headers());
+    let body = response.consume().map_err(|()| Error::Http {
+        url: url.clone(),
+        code: wasip2::http::types::ErrorCode::InternalError(Some("no response body".into())),
+    })?;
+    drop(response);
+    Ok(Head {
+        status,
+        headers,
+        body: Incoming::new(url.clone(), body),
+    })
+}
+
+/// Methods whose requests carry a `content-length`, even a zero one.
+fn has_body_semantics(method: &Method) -> bool {
+    matches!(*method, Method::POST | Method::PUT | Method::PATCH)
+}
+
+fn options(timeouts: HostTimeouts) -> RequestOptions {
+    let nanos = |d: Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+    let options = RequestOptions::new();
+    // A host that does not support a timeout refuses it; the total deadline still applies.
+    let _ = options.set_connect_timeout(timeouts.connect.map(nanos));
+    let _ = options.set_first_byte_timeout(timeouts.first_byte.map(nanos));
+    let _ = options.set_between_bytes_timeout(timeouts.between_bytes.map(nanos));
+    options
+}
+
+/// Writes the request body, then finishes it; on a failure the body is dropped unfinished,
+/// which makes the host abandon the request.
+async fn write_body(outgoing: OutgoingBody, body: Body) -> std::io::Result<()> {
+    let stream = outgoing
+        .write()
+        .map_err(|()| std::io::Error::other("the host gave no request body stream"))?;
+    let mut out = AsyncOutputStream::new(stream);
+    match body.into_parts() {
+        Ok(bytes) => out.write_all(&bytes).await?,
+        Err(mut chunks) => {
+            while let Some(chunk) = chunks.next().await {
+                out.write_all(&chunk?).await?;
+            }
+        }
+    }
+    out.flush().await?;
+    // The stream is the body's child: it goes first.
+    drop(out);
+    OutgoingBody::finish(outgoing, None)
+        .map_err(|code| std::io::Error::other(format!("finishing the request body: {code:?}")))
+}

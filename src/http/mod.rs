@@ -1,0 +1,30 @@
+//! HTTP for components: the client (aiohttp's `ClientSession`) over wasi:http.
+//!
+//! The vocabulary is the [`http`] crate's ([`Method`], [`StatusCode`], [`HeaderMap`],
+//! [`Uri`], [`Request`]), re-exported here. A [`Body`] is complete bytes or a stream.
+//!
+//! | aiohttp | wasio |
+//! |---|---|
+//! | `aiohttp.ClientSession(base_url=..., headers=..., timeout=...)` | [`Client::builder`] |
+//! | `session.get(url, params=..., headers=...)` | [`Client::get`]`(url).query(..).header(..).send()` |
+//! | `json=`, `data=` (form), a streaming `data=` | [`RequestBuilder::json`], [`RequestBuilder::form`], [`RequestBuilder::body`] |
+//! | `await resp.text()`, `.read()`, `.json()` | [`Response::text`], [`Response::bytes`], [`Response::json`] |
+//! | `resp.content.iter_chunked(n)` | [`Response::chunk`], [`Response::chunks`] |
+//! | `resp.raise_for_status()` | [`Response::error_for_status`] |
+//! | `ClientTimeout(total, connect, sock_read)` | `timeout`, `connect_timeout`, `first_byte_timeout`, `between_bytes_timeout` |
+//! | `CookieJar` | [`CookieJar`], [`ClientBuilder::cookie_store`] |
+//! | `TCPConnector(limit=n)` | [`ClientBuilder::max_concurrency`] |
+//! | `aiohttp.ClientError` and subclasses | [`Error`] |
+
+mod body;
+mod client;
+mod error;
+mod fields;
+
+pub use body::{Body, BodyStream};
+pub use client::{
+    Chunks, Client, ClientBuilder, CookieJar, DEFAULT_MAX_BODY_SIZE, MAX_COOKIE_SIZE, MAX_COOKIES,
+    Redirect, RequestBuilder, Response,
+};
+pub use error::{Error, ErrorCode, TimeoutKind};
+pub use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode, Uri, header};
