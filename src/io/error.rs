@@ -88,7 +88,9 @@ pub(crate) fn from_code(code: ErrorCode) -> io::Error {
 /// (`network-error-code`, which would give the socket error code, is unstable), so the kind is
 /// read from it where the host names one, as wasmtime does for resets and broken pipes.
 pub(crate) fn from_failure(failure: StreamFailure) -> io::Error {
-    let description = failure.to_debug_string();
+    // The first line describes the error; wasmtime appends its backtrace.
+    let debug = failure.to_debug_string();
+    let description = debug.lines().next().unwrap_or_default().to_string();
     let kind = [
         ("ConnectionReset", io::ErrorKind::ConnectionReset),
         ("Connection reset", io::ErrorKind::ConnectionReset),

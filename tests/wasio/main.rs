@@ -3,6 +3,7 @@
 
 mod common;
 mod future;
+mod http;
 mod net;
 mod runtime;
 mod sync;

@@ -66,10 +66,7 @@ impl Incoming {
                     self.state = State::Failed;
                     return Err(match http_error_code(&failure) {
                         Some(code) => Error::from_code(&self.url, code, TimeoutKind::BetweenBytes),
-                        None => Error::Body {
-                            url: self.url.clone(),
-                            source: std::io::Error::other(failure.to_debug_string()),
-                        },
+                        None => from_description(&self.url, &failure.to_debug_string()),
                     });
                 }
             }
@@ -107,5 +104,22 @@ impl Incoming {
             drop(stream);
             self.state = State::Ended(Some(IncomingBody::finish(body)));
         }
+    }
+}
+
+/// The error a body failure's description stands for. wasmtime 48 does not let
+/// `http-error-code` see body errors (it wraps them in its own type), so their description is
+/// all there is; its first line names the error, the rest is the host's backtrace.
+fn from_description(url: &Uri, description: &str) -> Error {
+    let first = description.lines().next().unwrap_or_default();
+    if first.contains("read timeout") || first.contains("response timeout") {
+        return Error::Timeout {
+            url: url.clone(),
+            kind: TimeoutKind::BetweenBytes,
+        };
+    }
+    Error::Body {
+        url: url.clone(),
+        source: std::io::Error::other(first.to_string()),
     }
 }

@@ -82,9 +82,9 @@ pub(crate) async fn send(
     let response = match future.get() {
         Some(Ok(Ok(response))) => response,
         Some(Ok(Err(code))) => {
-            // A body that failed to stream explains the failure better than the host does.
+            // A body whose source failed explains the failure better than the host does.
             if writer.is_finished() {
-                if let Ok(Err(source)) = writer.await {
+                if let Ok(Err(SourceFailed(source))) = writer.await {
                     return Err(Error::Body {
                         url: url.clone(),
                         source,
@@ -131,24 +131,35 @@ fn options(timeouts: HostTimeouts) -> RequestOptions {
     options
 }
 
+/// The request body's own source (a stream the caller gave) failed.
+struct SourceFailed(std::io::Error);
+
 /// Writes the request body, then finishes it; on a failure the body is dropped unfinished,
-/// which makes the host abandon the request.
-async fn write_body(outgoing: OutgoingBody, body: Body) -> std::io::Result<()> {
-    let stream = outgoing
-        .write()
-        .map_err(|()| std::io::Error::other("the host gave no request body stream"))?;
+/// which makes the host abandon the request. Only a failure of the body's source is
+/// reported: when writing to the host fails, the response says why.
+async fn write_body(outgoing: OutgoingBody, body: Body) -> Result<(), SourceFailed> {
+    let Ok(stream) = outgoing.write() else {
+        return Ok(());
+    };
     let mut out = AsyncOutputStream::new(stream);
-    match body.into_parts() {
-        Ok(bytes) => out.write_all(&bytes).await?,
-        Err(mut chunks) => {
-            while let Some(chunk) = chunks.next().await {
-                out.write_all(&chunk?).await?;
+    let written = match body.into_parts() {
+        Ok(bytes) => out.write_all(&bytes).await.is_ok(),
+        Err(mut chunks) => loop {
+            match chunks.next().await {
+                Some(Ok(chunk)) => {
+                    if out.write_all(&chunk).await.is_err() {
+                        break false;
+                    }
+                }
+                Some(Err(error)) => return Err(SourceFailed(error)),
+                None => break true,
             }
-        }
+        },
+    };
+    if written && out.flush().await.is_ok() {
+        // The stream is the body's child: it goes first.
+        drop(out);
+        let _ = OutgoingBody::finish(outgoing, None);
     }
-    out.flush().await?;
-    // The stream is the body's child: it goes first.
-    drop(out);
-    OutgoingBody::finish(outgoing, None)
-        .map_err(|code| std::io::Error::other(format!("finishing the request body: {code:?}")))
+    Ok(())
 }

@@ -1,0 +1,50 @@
+//! `wasio::http::Client` against the aiohttp peer in tests/peers/http_server.py.
+
+mod bodies;
+mod cookies;
+mod errors;
+mod load;
+mod redirects;
+mod requests;
+mod timeouts;
+
+use wasio::http::Client;
+
+/// The base URL of the aiohttp peer.
+pub fn peer() -> String {
+    std::env::var("WASIO_TEST_HTTP_URL").expect(
+        "WASIO_TEST_HTTP_URL is not set: start tests/peers/http_server.py and export the URL it \
+         prints (scripts/test does both)",
+    )
+}
+
+/// The base URL of the raw peer that sends trailers.
+pub fn raw_peer() -> String {
+    std::env::var("WASIO_TEST_RAW_URL").expect("WASIO_TEST_RAW_URL is not set (see peer())")
+}
+
+/// The base URL of a listener that never accepts: connecting to it hangs.
+pub fn blackhole() -> String {
+    std::env::var("WASIO_TEST_BLACKHOLE_URL")
+        .expect("WASIO_TEST_BLACKHOLE_URL is not set (see peer())")
+}
+
+/// A client whose base URL is the aiohttp peer.
+pub fn client() -> Client {
+    Client::builder()
+        .base_url(&format!("{}/", peer()))
+        .build()
+        .unwrap()
+}
+
+/// What the peer's `/echo` route saw.
+#[derive(Debug, serde::Deserialize)]
+pub struct Echo {
+    pub method: String,
+    pub path: String,
+    pub query: std::collections::BTreeMap<String, Vec<String>>,
+    pub headers: std::collections::BTreeMap<String, String>,
+    pub body: String,
+    pub body_len: usize,
+    pub content_type: String,
+}

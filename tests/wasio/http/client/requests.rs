@@ -1,0 +1,222 @@
+//! Methods, URLs, query strings, headers and request bodies.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::Method;
+use wasio::http::{Body, Client, Request, StatusCode};
+
+use super::{Echo, client, peer};
+
+#[wasio::test]
+async fn a_get_returns_status_headers_and_body() {
+    let response = Client::new()
+        .get(&format!("{}/status/200", peer()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.content_length(), Some(10));
+    assert!(response.headers().contains_key("content-type"));
+    assert_eq!(response.text().await.unwrap(), "status 200");
+}
+
+#[wasio::test]
+async fn every_method_reaches_the_server() {
+    let client = client();
+    for method in [
+        Method::GET,
+        Method::POST,
+        Method::PUT,
+        Method::PATCH,
+        Method::DELETE,
+    ] {
+        let echo: Echo = client
+            .request(method.clone(), "echo")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(echo.method, method.as_str());
+    }
+    let head = client.head("echo").send().await.unwrap();
+    assert_eq!(head.status(), StatusCode::OK);
+    assert!(head.bytes().await.unwrap().is_empty());
+}
+
+#[wasio::test]
+async fn the_base_url_and_query_parameters_build_the_url() {
+    let client = Client::builder()
+        .base_url(&format!("{}/api/", peer()))
+        .build()
+        .unwrap();
+    let response = client
+        .get("/echo")
+        .query(&[("q", "rust wasm"), ("page", "2")])
+        .send()
+        .await
+        .unwrap();
+    let echo: Echo = response.json().await.unwrap();
+    assert_eq!(echo.path, "/echo");
+    assert_eq!(echo.query["q"], ["rust wasm"]);
+    assert_eq!(echo.query["page"], ["2"]);
+
+    #[derive(serde::Serialize)]
+    struct Search<'a> {
+        tag: &'a str,
+        limit: u32,
+    }
+    let echo: Echo = client
+        .get("/echo?fixed=1")
+        .query(&Search {
+            tag: "a&b=c",
+            limit: 5,
+        })
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(echo.query["fixed"], ["1"]);
+    assert_eq!(echo.query["tag"], ["a&b=c"], "values are percent-encoded");
+    assert_eq!(echo.query["limit"], ["5"]);
+}
+
+#[wasio::test]
+async fn headers_defaults_and_auth_are_sent() {
+    let client = Client::builder()
+        .base_url(&format!("{}/", peer()))
+        .default_header("x-team", "wasio")
+        .user_agent("tests/1.0")
+        .build()
+        .unwrap();
+    let echo: Echo = client
+        .get("echo")
+        .header("x-request-id", "42")
+        .header("x-team", "override")
+        .bearer_auth("t0ken")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(echo.headers["x-request-id"], "42");
+    assert_eq!(echo.headers["x-team"], "override");
+    assert_eq!(echo.headers["user-agent"], "tests/1.0");
+    assert_eq!(echo.headers["authorization"], "Bearer t0ken");
+
+    let echo: Echo = client
+        .get("echo")
+        .basic_auth("Aladdin", Some("open sesame"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        echo.headers["authorization"],
+        "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
+    );
+    let default_agent: Echo = Client::new()
+        .get(&format!("{}/echo", peer()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(default_agent.headers["user-agent"].starts_with("wasio/"));
+}
+
+#[wasio::test]
+async fn json_form_and_text_bodies() {
+    let client = client();
+    let echo: Echo = client
+        .post("echo")
+        .json(&serde_json::json!({"name": "thing", "n": 3}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(echo.content_type, "application/json");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&echo.body).unwrap()["n"],
+        3
+    );
+
+    let echo: Echo = client
+        .post("echo")
+        .form(&[("a", "1"), ("b", "x y")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(echo.content_type, "application/x-www-form-urlencoded");
+    assert_eq!(echo.body, "a=1&b=x+y");
+
+    let echo: Echo = client
+        .put("echo")
+        .body("plain text")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!((echo.body.as_str(), echo.body_len), ("plain text", 10));
+    assert_eq!(echo.headers["content-length"], "10");
+}
+
+#[wasio::test]
+async fn a_large_streamed_upload_is_sent_while_it_is_produced() {
+    const CHUNKS: u32 = 256;
+    const CHUNK: usize = 64 * 1024;
+    let chunks = futures_lite::stream::iter(0..CHUNKS).then(|i| async move {
+        if i % 32 == 0 {
+            wasio::time::sleep(Duration::from_millis(1)).await;
+        }
+        Ok::<_, std::io::Error>(Bytes::from(vec![(i % 7) as u8; CHUNK]))
+    });
+    use futures_lite::StreamExt;
+    let response = client()
+        .post("upload")
+        .body(Body::from_stream(chunks))
+        .send()
+        .await
+        .unwrap();
+    let summary: serde_json::Value = response.json().await.unwrap();
+    let expected_sum: u64 = (0..CHUNKS).map(|i| u64::from(i % 7) * CHUNK as u64).sum();
+    assert_eq!(summary["size"], u64::from(CHUNKS) * CHUNK as u64);
+    assert_eq!(summary["sum"], expected_sum % (1 << 32));
+}
+
+#[wasio::test]
+async fn an_http_request_built_elsewhere_can_be_executed() {
+    let request = Request::builder()
+        .method("PATCH")
+        .uri(format!("{}/echo?x=1", peer()))
+        .header("x-built", "yes")
+        .body(Body::from("built"))
+        .unwrap();
+    let echo: Echo = Client::new()
+        .execute(request)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (echo.method.as_str(), echo.body.as_str()),
+        ("PATCH", "built")
+    );
+    assert_eq!(echo.headers["x-built"], "yes");
+}
