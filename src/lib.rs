@@ -18,6 +18,7 @@
 //! | `StreamReader` / `StreamWriter` | [`io`]: `AsyncRead`/`AsyncWrite` over WASI streams, [`io::stdin`] |
 //! | `asyncio.open_connection`, `start_server` | [`net::TcpStream::connect`], [`net::TcpListener`] |
 //! | `loop.create_datagram_endpoint`, `getaddrinfo` | [`net::UdpSocket`], [`net::lookup_host`] |
+//! | `aiohttp.ClientSession` | [`http::Client`] over wasi:http `outgoing-handler` |
 //!
 //! ## Example
 //!

@@ -34,7 +34,7 @@ pub async fn lookup_host(host: &str) -> io::Result<Vec<IpAddr>> {
         match results.resolve_next_address() {
             Ok(Some(ip)) => addrs.push(ip_from_wasi(ip)),
             Ok(None) => return Ok(addrs),
-            Err(ErrorCode::WouldBlock) => ready.wait().await,
+            Err(ErrorCode::WouldBlock) => ready.wait_not_ready().await,
             Err(code) => return Err(from_code(code)),
         }
     }

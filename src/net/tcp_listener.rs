@@ -137,7 +137,7 @@ async fn finish(
     loop {
         match op() {
             Ok(()) => return Ok(()),
-            Err(ErrorCode::WouldBlock) => ready.wait().await,
+            Err(ErrorCode::WouldBlock) => ready.wait_not_ready().await,
             Err(code) => return Err(from_code(code)),
         }
     }

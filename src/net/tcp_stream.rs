@@ -145,7 +145,7 @@ async fn connect_to(addr: SocketAddr) -> io::Result<TcpStream> {
     let (input, output) = loop {
         match tcp.finish_connect() {
             Ok(streams) => break streams,
-            Err(ErrorCode::WouldBlock) => ready.wait().await,
+            Err(ErrorCode::WouldBlock) => ready.wait_not_ready().await,
             Err(code) => return Err(from_code(code)),
         }
     };

@@ -203,7 +203,7 @@ async fn bind_to(addr: SocketAddr) -> io::Result<UdpSocket> {
         loop {
             match udp.finish_bind() {
                 Ok(()) => break,
-                Err(ErrorCode::WouldBlock) => ready.wait().await,
+                Err(ErrorCode::WouldBlock) => ready.wait_not_ready().await,
                 Err(code) => return Err(from_code(code)),
             }
         }

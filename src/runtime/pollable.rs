@@ -58,6 +58,15 @@ impl AsyncPollable {
         }
     }
 
+    /// Waits like [`wait`](Self::wait), without first asking the host whether the pollable is
+    /// ready: for callers that were just told it is not (an operation would block).
+    pub(crate) fn wait_not_ready(&self) -> Wait<'_> {
+        Wait {
+            pollable: self,
+            state: WaitState::default(),
+        }
+    }
+
     /// Ready once the pollable is; `state` records this waiter's place (one per waiter).
     pub(crate) fn poll_wait(&self, state: &mut WaitState, cx: &mut Context<'_>) -> Poll<()> {
         std::task::ready!(state::with(|s| {

@@ -56,7 +56,7 @@ impl Incoming {
                 };
             };
             match stream.read(CHUNK) {
-                Ok(bytes) if bytes.is_empty() => ready.wait().await,
+                Ok(bytes) if bytes.is_empty() => ready.wait_not_ready().await,
                 Ok(bytes) => return Ok(Some(Bytes::from(bytes))),
                 Err(StreamError::Closed) => {
                     self.end();
@@ -82,7 +82,7 @@ impl Incoming {
             return Ok(None);
         };
         let ready = AsyncPollable::new(future.subscribe());
-        ready.wait().await;
+        ready.wait_not_ready().await;
         drop(ready);
         match future.get() {
             Some(Ok(Ok(trailers))) => Ok(trailers.map(from_fields)),

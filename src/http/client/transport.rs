@@ -75,15 +75,22 @@ pub(crate) async fn send(
 
     let future = handle(request, Some(options(timeouts)))
         .map_err(|code| Error::from_code(url, code, TimeoutKind::FirstByte))?;
-    let writer = crate::spawn(write_body(outgoing, body));
+    // An empty body is finished at once; any other is written by a task of its own.
+    let writer = match body.len() {
+        Some(0) => {
+            let _ = OutgoingBody::finish(outgoing, None);
+            None
+        }
+        _ => Some(crate::spawn(write_body(outgoing, body))),
+    };
     let ready = AsyncPollable::new(future.subscribe());
-    ready.wait().await;
+    ready.wait_not_ready().await;
     drop(ready);
     let response = match future.get() {
         Some(Ok(Ok(response))) => response,
         Some(Ok(Err(code))) => {
             // A body whose source failed explains the failure better than the host does.
-            if writer.is_finished() {
+            if let Some(writer) = writer.filter(|w| w.is_finished()) {
                 if let Ok(Err(SourceFailed(source))) = writer.await {
                     return Err(Error::Body {
                         url: url.clone(),
