@@ -20,6 +20,8 @@ mod body;
 mod client;
 mod error;
 mod fields;
+mod incoming;
+pub mod server;
 
 pub use body::{Body, BodyStream};
 pub use client::{

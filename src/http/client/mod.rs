@@ -1,7 +1,7 @@
 //! The HTTP client: `Client` (aiohttp's `ClientSession`) over wasi:http `outgoing-handler`.
 
 mod cookies;
-mod incoming;
+
 mod redirect;
 mod request;
 mod response;

@@ -10,7 +10,7 @@ use futures_lite::Stream;
 use http::header::CONTENT_LENGTH;
 use http::{HeaderMap, StatusCode, Uri};
 
-use super::incoming::Incoming;
+use crate::http::incoming::Incoming;
 use crate::http::{Error, TimeoutKind};
 use crate::sync::OwnedSemaphorePermit;
 use crate::time::{Instant, timeout_at};

@@ -10,7 +10,7 @@ use wasip2::http::types::{
     IncomingResponse, OutgoingBody, OutgoingRequest, RequestOptions, Scheme,
 };
 
-use super::incoming::Incoming;
+use crate::http::incoming::Incoming;
 use crate::http::fields::{from_fields, to_fields, to_wasi_method};
 use crate::http::{Body, Error, TimeoutKind};
 use crate::io::{AsyncOutputStream, AsyncWriteExt};

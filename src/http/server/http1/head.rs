@@ -1,0 +1,395 @@
+//! Parsing a request head (request line and headers) from bytes, with the checks that keep
+//! request smuggling and resource exhaustion out. Pure logic: bytes in, a head or an error
+//! status out.
+
+use http::header::{CONNECTION, CONTENT_LENGTH, EXPECT, HOST, HeaderMap, HeaderName, HeaderValue, TRANSFER_ENCODING, UPGRADE};
+use http::{Method, StatusCode, Version};
+
+/// Limits on a request head.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct HeadLimits {
+    /// The longest request line (method, target, version and line ending).
+    pub(crate) max_request_line: usize,
+    /// The largest head, request line and headers together.
+    pub(crate) max_head: usize,
+    /// The most header fields.
+    pub(crate) max_headers: usize,
+}
+
+/// How the request body is delimited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Framing {
+    /// No body.
+    Empty,
+    /// `content-length` bytes.
+    Length(u64),
+    /// `transfer-encoding: chunked`.
+    Chunked,
+}
+
+/// A parsed request head.
+#[derive(Debug)]
+pub(crate) struct Head {
+    pub(crate) method: Method,
+    /// The request target as sent: an origin-form path and query, or `*`.
+    pub(crate) target: String,
+    pub(crate) version: Version,
+    pub(crate) headers: HeaderMap,
+    pub(crate) framing: Framing,
+    /// Whether the connection may carry another request after this one.
+    pub(crate) keep_alive: bool,
+    /// The client waits for `100 Continue` before it sends the body.
+    pub(crate) expect_continue: bool,
+    /// The client asks to switch protocols (`connection: upgrade` with `upgrade: ...`).
+    pub(crate) upgrade: bool,
+}
+
+/// A request head that cannot be served, and the status that says why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct HeadError {
+    pub(crate) status: StatusCode,
+    pub(crate) reason: &'static str,
+}
+
+fn reject(status: StatusCode, reason: &'static str) -> HeadError {
+    HeadError { status, reason }
+}
+
+fn bad(reason: &'static str) -> HeadError {
+    reject(StatusCode::BAD_REQUEST, reason)
+}
+
+/// A head, with how many bytes of `input` it took; `Ok(None)` when more bytes are needed.
+pub(crate) fn parse(input: &[u8], limits: &HeadLimits) -> Result<Option<(Head, usize)>, HeadError> {
+    // Before anything else: a request line or head past its limit is refused even if the rest
+    // never comes.
+    let line_len = match input.iter().position(|&b| b == b'\n') {
+        Some(end) => end + 1,
+        None => input.len(),
+    };
+    if line_len > limits.max_request_line {
+        return Err(reject(StatusCode::URI_TOO_LONG, "the request line is too long"));
+    }
+    let mut fields = vec![httparse::EMPTY_HEADER; limits.max_headers];
+    let mut request = httparse::Request::new(&mut fields);
+    let consumed = match request.parse(input) {
+        Ok(httparse::Status::Complete(consumed)) => consumed,
+        Ok(httparse::Status::Partial) => {
+            if input.len() > limits.max_head {
+                return Err(reject(
+                    StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                    "the request head is too large",
+                ));
+            }
+            return Ok(None);
+        }
+        Err(httparse::Error::TooManyHeaders) => {
+            return Err(reject(
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                "too many header fields",
+            ));
+        }
+        Err(httparse::Error::Version) => {
+            return Err(reject(
+                StatusCode::HTTP_VERSION_NOT_SUPPORTED,
+                "only HTTP/1.0 and HTTP/1.1 are served here",
+            ));
+        }
+        Err(httparse::Error::HeaderName) => return Err(bad("a malformed header name")),
+        Err(httparse::Error::HeaderValue) => return Err(bad("a malformed header value")),
+        Err(httparse::Error::NewLine) => {
+            return Err(bad("a malformed line ending (or an obsolete folded header)"));
+        }
+        Err(httparse::Error::Token) => return Err(bad("a malformed request line")),
+        Err(_) => return Err(bad("a malformed request head")),
+    };
+    if consumed > limits.max_head {
+        return Err(reject(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "the request head is too large",
+        ));
+    }
+    let version = match request.version {
+        Some(0) => Version::HTTP_10,
+        _ => Version::HTTP_11,
+    };
+    let method = request
+        .method
+        .and_then(|m| Method::from_bytes(m.as_bytes()).ok())
+        .ok_or(bad("a malformed method"))?;
+    let target = request.path.unwrap_or_default();
+    let target = if target.starts_with('/') || (target == "*" && method == Method::OPTIONS) {
+        target.to_string()
+    } else if let Some(path) = absolute_form_path(target) {
+        path
+    } else {
+        return Err(bad("the request target is not a path"));
+    };
+
+    let mut headers = HeaderMap::with_capacity(request.headers.len());
+    for field in request.headers.iter() {
+        let name = HeaderName::from_bytes(field.name.as_bytes()).map_err(|_| bad("a malformed header name"))?;
+        let value = HeaderValue::from_bytes(field.value).map_err(|_| bad("a malformed header value"))?;
+        headers.append(name, value);
+    }
+
+    if version == Version::HTTP_11 {
+        match headers.get_all(HOST).iter().count() {
+            1 => {}
+            0 => return Err(bad("an HTTP/1.1 request needs a host header")),
+            _ => return Err(bad("more than one host header")),
+        }
+    }
+    let framing = framing(&headers, version)?;
+    let connection = tokens(&headers, &CONNECTION);
+    let keep_alive = if connection.iter().any(|t| t == "close") {
+        false
+    } else {
+        version == Version::HTTP_11 || connection.iter().any(|t| t == "keep-alive")
+    };
+    let expect_continue = match headers.get(EXPECT) {
+        None => false,
+        Some(value) if value.as_bytes().eq_ignore_ascii_case(b"100-continue") => true,
+        Some(_) => {
+            return Err(reject(StatusCode::EXPECTATION_FAILED, "only 100-continue is expected"));
+        }
+    };
+    let upgrade = connection.iter().any(|t| t == "upgrade") && headers.contains_key(UPGRADE);
+    Ok(Some((
+        Head {
+            method,
+            target,
+            version,
+            headers,
+            framing,
+            keep_alive,
+            expect_continue,
+            upgrade,
+        },
+        consumed,
+    )))
+}
+
+/// The path and query of an absolute-form target (`http://host/path?q`), as proxies send.
+fn absolute_form_path(target: &str) -> Option<String> {
+    let rest = target
+        .strip_prefix("http://")
+        .or_else(|| target.strip_prefix("https://"))?;
+    let path = &rest[rest.find(['/', '?']).unwrap_or(rest.len())..];
+    Some(match path.chars().next() {
+        Some('/') => path.to_string(),
+        _ => format!("/{path}"),
+    })
+}
+
+/// Comma-separated tokens of every `name` header, lower-cased.
+fn tokens(headers: &HeaderMap, name: &HeaderName) -> Vec<String> {
+    headers
+        .get_all(name)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim().to_ascii_lowercase())
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// How the body is delimited (RFC 9112, 6.3), refusing the ambiguous shapes request smuggling
+/// relies on.
+fn framing(headers: &HeaderMap, version: Version) -> Result<Framing, HeadError> {
+    let has_length = headers.contains_key(CONTENT_LENGTH);
+    if headers.contains_key(TRANSFER_ENCODING) {
+        if has_length {
+            return Err(bad("both transfer-encoding and content-length"));
+        }
+        if version == Version::HTTP_10 {
+            return Err(bad("transfer-encoding in an HTTP/1.0 request"));
+        }
+        let codings = tokens(headers, &TRANSFER_ENCODING);
+        return match codings.as_slice() {
+            [only] if only == "chunked" => Ok(Framing::Chunked),
+            [.., last] if last == "chunked" => Err(reject(
+                StatusCode::NOT_IMPLEMENTED,
+                "no transfer coding but chunked is supported",
+            )),
+            _ => Err(bad("chunked must be the last transfer coding")),
+        };
+    }
+    if !has_length {
+        return Ok(Framing::Empty);
+    }
+    let mut length = None;
+    for value in headers.get_all(CONTENT_LENGTH) {
+        for part in value.as_bytes().split(|&b| b == b',') {
+            let part = part.trim_ascii();
+            if part.is_empty() || !part.iter().all(u8::is_ascii_digit) {
+                return Err(bad("content-length is not a number"));
+            }
+            let n: u64 = std::str::from_utf8(part)
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .ok_or(bad("content-length is too large"))?;
+            if length.is_some_and(|seen| seen != n) {
+                return Err(bad("content-length values differ"));
+            }
+            length = Some(n);
+        }
+    }
+    Ok(match length {
+        Some(0) | None => Framing::Empty,
+        Some(n) => Framing::Length(n),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIMITS: HeadLimits = HeadLimits {
+        max_request_line: 8190,
+        max_head: 16 * 1024,
+        max_headers: 100,
+    };
+
+    fn head(text: &str) -> Head {
+        match parse(text.as_bytes(), &LIMITS) {
+            Ok(Some((head, consumed))) => {
+                assert_eq!(consumed, text.len());
+                head
+            }
+            other => panic!("{text:?}: {other:?}"),
+        }
+    }
+
+    fn error(text: &[u8]) -> (u16, &'static str) {
+        match parse(text, &LIMITS) {
+            Err(error) => (error.status.as_u16(), error.reason),
+            other => panic!("{:?}: {other:?}", String::from_utf8_lossy(text)),
+        }
+    }
+
+    #[test]
+    fn a_simple_get_parses() {
+        let h = head("GET /users/7?x=1 HTTP/1.1\r\nHost: example\r\nAccept: */*\r\n\r\n");
+        assert_eq!((h.method, h.target.as_str(), h.version), (Method::GET, "/users/7?x=1", Version::HTTP_11));
+        assert_eq!(h.headers["accept"], "*/*");
+        assert_eq!(h.framing, Framing::Empty);
+        assert!(h.keep_alive && !h.expect_continue && !h.upgrade);
+    }
+
+    #[test]
+    fn a_head_arrives_in_any_number_of_pieces() {
+        let text = b"POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc";
+        for split in 0..text.len() - 3 {
+            assert!(matches!(parse(&text[..split], &LIMITS), Ok(None)), "split at {split}");
+        }
+        let (head, consumed) = parse(text, &LIMITS).unwrap().unwrap();
+        assert_eq!((consumed, head.framing), (text.len() - 3, Framing::Length(3)));
+    }
+
+    #[test]
+    fn connection_and_expect_and_upgrade_are_read() {
+        assert!(!head("GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n").keep_alive);
+        assert!(!head("GET / HTTP/1.0\r\n\r\n").keep_alive, "1.0 closes by default");
+        assert!(head("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n").keep_alive);
+        assert!(head("PUT / HTTP/1.1\r\nHost: h\r\nExpect: 100-Continue\r\nContent-Length: 9\r\n\r\n").expect_continue);
+        let upgrade = head("GET /ws HTTP/1.1\r\nHost: h\r\nConnection: keep-alive, Upgrade\r\nUpgrade: websocket\r\n\r\n");
+        assert!(upgrade.upgrade);
+        assert_eq!(error(b"PUT / HTTP/1.1\r\nHost: h\r\nExpect: 200-ok\r\n\r\n"), (417, "only 100-continue is expected"));
+    }
+
+    #[test]
+    fn malformed_request_lines_are_400() {
+        for text in [
+            &b"GET\r\n\r\n"[..],
+            b"GET /x\r\n\r\n",
+            b"G(T / HTTP/1.1\r\nHost: h\r\n\r\n",
+            b"GET x HTTP/1.1\r\nHost: h\r\n\r\n",
+            b"GET / HTTP/1.1\r\nHost: h\r\nBad Name: x\r\n\r\n",
+            b"GET / HTTP/1.1\r\nHost: h\r\n: empty\r\n\r\n",
+            b"GET / HTTP/1.1\r\nHost: h\r\nX: a\x00b\r\n\r\n",
+        ] {
+            assert_eq!(error(text).0, 400, "{:?}", String::from_utf8_lossy(text));
+        }
+        assert_eq!(error(b"GET / HTTP/2.0\r\nHost: h\r\n\r\n").0, 505);
+        assert_eq!(error(b"GET / HTTP/1.1\r\n\r\n"), (400, "an HTTP/1.1 request needs a host header"));
+        assert_eq!(error(b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"), (400, "more than one host header"));
+    }
+
+    #[test]
+    fn absolute_and_asterisk_targets_are_accepted() {
+        assert_eq!(head("GET http://example.com/a?b HTTP/1.1\r\nHost: example.com\r\n\r\n").target, "/a?b");
+        assert_eq!(head("GET http://example.com HTTP/1.1\r\nHost: example.com\r\n\r\n").target, "/");
+        assert_eq!(head("OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n").target, "*");
+        assert_eq!(error(b"GET * HTTP/1.1\r\nHost: h\r\n\r\n").0, 400);
+    }
+
+    #[test]
+    fn obsolete_line_folding_is_refused() {
+        let folded = b"GET / HTTP/1.1\r\nHost: h\r\nX-Long: a\r\n  continued\r\n\r\n";
+        assert_eq!(error(folded).0, 400);
+    }
+
+    #[test]
+    fn smuggling_shapes_are_refused() {
+        let cases: [(&[u8], u16); 9] = [
+            (b"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n", 400),
+            (b"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n", 400),
+            (b"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5, 6\r\n\r\n", 400),
+            (b"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: +5\r\n\r\n", 400),
+            (b"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 0x5\r\n\r\n", 400),
+            (b"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 99999999999999999999999\r\n\r\n", 400),
+            (b"POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked, identity\r\n\r\n", 400),
+            (b"POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501),
+            (b"POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", 400),
+        ];
+        for (text, status) in cases {
+            assert_eq!(error(text).0, status, "{:?}", String::from_utf8_lossy(text));
+        }
+        let same = head("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n");
+        assert_eq!(same.framing, Framing::Length(5), "repeated equal lengths are one length");
+        let chunked = head("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: Chunked\r\n\r\n");
+        assert_eq!(chunked.framing, Framing::Chunked);
+    }
+
+    #[test]
+    fn limits_hold_at_and_past_their_edge() {
+        let limits = HeadLimits {
+            max_request_line: 64,
+            max_head: 256,
+            max_headers: 4,
+        };
+        let line = |target_len: usize| format!("GET /{} HTTP/1.1\r\n", "a".repeat(target_len));
+        let fits = format!("{}Host: h\r\n\r\n", line(64 - 16));
+        assert_eq!(line(64 - 16).len(), 64);
+        assert!(parse(fits.as_bytes(), &limits).unwrap().is_some());
+        let long = line(64 - 16 + 1);
+        assert_eq!(parse(long.as_bytes(), &limits).unwrap_err().status, StatusCode::URI_TOO_LONG);
+
+        let headers = |n: usize| {
+            let mut text = "GET / HTTP/1.1\r\nHost: h\r\n".to_string();
+            for i in 1..n {
+                text.push_str(&format!("X-{i}: v\r\n"));
+            }
+            text + "\r\n"
+        };
+        assert!(parse(headers(4).as_bytes(), &limits).unwrap().is_some());
+        assert_eq!(
+            parse(headers(5).as_bytes(), &limits).unwrap_err().status,
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE
+        );
+
+        let big = |value: usize| format!("GET / HTTP/1.1\r\nHost: h\r\nX: {}\r\n\r\n", "v".repeat(value));
+        let at = big(256 - 32);
+        assert_eq!(at.len(), 256);
+        assert!(parse(at.as_bytes(), &limits).unwrap().is_some());
+        let past = big(256 - 31);
+        assert_eq!(parse(past.as_bytes(), &limits).unwrap_err().status, StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE);
+        // A head that is never finished is refused once it outgrows the limit.
+        let endless = format!("GET / HTTP/1.1\r\nHost: h\r\nX: {}", "v".repeat(300));
+        assert_eq!(
+            parse(endless.as_bytes(), &limits).unwrap_err().status,
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE
+        );
+    }
+}

@@ -1,0 +1,35 @@
+//! HTTP servers: aiohttp.web applications, exported as wasi:http `incoming-handler` (run by
+//! `wasmtime serve`) or served on wasio's own sockets.
+//!
+//! | aiohttp.web | wasio |
+//! |---|---|
+//! | `web.Application()`, `app.router.add_get(path, h)` | [`App::new`]`.route(path, `[`get`]`(h))` |
+//! | `/users/{id}`, `request.match_info["id"]` | `/users/{id}`, [`Request::param`] |
+//! | `/static/{tail:.*}` | `/static/{*tail}` |
+//! | `app.add_subapp("/api", sub)` | [`App::nest`]`("/api", `[`Router`]`)` |
+//! | `@web.middleware` | [`App::middleware`] (an `async fn(Request, Next)`) |
+//! | `app["db"] = db`, `request.app["db"]` | [`App::state`], [`Request::state`] |
+//! | `await request.json()`, `.post()`, `.text()`, `request.query` | [`Request::json`], [`Request::form`], [`Request::text`], [`Request::query`] |
+//! | `web.Response(text=...)`, `web.json_response(...)` | [`Response::text`], [`Response::json`] |
+//! | `web.StreamResponse`, SSE | [`Response::stream`], [`sse`] |
+//! | `raise web.HTTPNotFound()` | `return Err(`[`HttpError::not_found`]`(..))` |
+//! | `web.run_app(app)` under `wasmtime serve` | [`export!`](crate::export_http) |
+//!
+//! Handlers are `async fn(Request) -> impl IntoResponse`. An error a handler returns becomes
+//! its status (500 for anything but an [`HttpError`]); nothing a request sends can panic the
+//! server.
+
+mod app;
+mod handler;
+mod http1;
+mod request;
+mod response;
+mod router;
+
+pub use app::{App, DEFAULT_MAX_BODY_SIZE, Router, Service};
+pub use handler::{Handler, MethodRouter, Middleware, Next, ResponseFuture, any, delete, get, head, options, patch, post, put};
+pub use request::{Request, RequestBuilder};
+#[cfg(feature = "json")]
+pub use response::Json;
+pub use response::{HttpError, IntoResponse, Response};
+pub use router::{Params, RouteError};

@@ -1,0 +1,303 @@
+//! `Request`: what a handler receives.
+
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::rc::Rc;
+
+use bytes::{Bytes, BytesMut};
+use futures_lite::{Stream, StreamExt};
+use http::header::{CONTENT_TYPE, HeaderMap};
+use http::{Method, Uri, Version};
+
+use super::response::HttpError;
+use super::router::Params;
+use crate::http::incoming::Incoming;
+
+/// Shared application state, by type.
+#[derive(Default)]
+pub(crate) struct StateMap {
+    values: HashMap<TypeId, Rc<dyn Any>>,
+}
+
+impl StateMap {
+    pub(crate) fn insert<T: 'static>(&mut self, value: T) {
+        self.values.insert(TypeId::of::<T>(), Rc::new(value));
+    }
+
+    fn get<T: 'static>(&self) -> Option<&T> {
+        self.values.get(&TypeId::of::<T>())?.downcast_ref()
+    }
+}
+
+/// Where a request body comes from.
+pub(crate) enum Source {
+    Empty,
+    Bytes(Bytes),
+    /// wasi:http (`wasmtime serve`).
+    Wasi(Incoming),
+    /// wasio's own HTTP/1.1 server.
+    Stream(Pin<Box<dyn Stream<Item = Result<Bytes, HttpError>>>>),
+}
+
+/// An HTTP request (aiohttp's `web.Request`): method, URL, headers, the route's path
+/// parameters, the application's state, and a body read at most once, within a size limit.
+///
+/// ```
+/// # wasio::run(async {
+/// use wasio::http::server::Request;
+///
+/// let mut request = Request::builder("POST", "/items?tag=new").body("{\"name\": \"x\"}");
+/// assert_eq!(request.path(), "/items");
+/// assert_eq!(request.query_pairs(), [("tag".to_string(), "new".to_string())]);
+/// let item: serde_json::Value = request.json().await.unwrap();
+/// assert_eq!(item["name"], "x");
+/// # });
+/// ```
+pub struct Request {
+    method: Method,
+    uri: Uri,
+    version: Version,
+    headers: HeaderMap,
+    params: Params,
+    remote: Option<SocketAddr>,
+    state: Rc<StateMap>,
+    body: Source,
+    received: u64,
+    max_body_size: u64,
+}
+
+impl Request {
+    pub(crate) fn new(
+        method: Method,
+        uri: Uri,
+        version: Version,
+        headers: HeaderMap,
+        remote: Option<SocketAddr>,
+        body: Source,
+    ) -> Request {
+        Request {
+            method,
+            uri,
+            version,
+            headers,
+            params: Params::default(),
+            remote,
+            state: Rc::default(),
+            body,
+            received: 0,
+            max_body_size: u64::MAX,
+        }
+    }
+
+    /// A request built in memory, to call an [`App`](super::App) in tests without a server.
+    pub fn builder(method: &str, uri: &str) -> RequestBuilder {
+        RequestBuilder {
+            method: Method::from_bytes(method.as_bytes()).unwrap_or(Method::GET),
+            uri: uri.parse().unwrap_or_else(|_| Uri::from_static("/")),
+            headers: HeaderMap::new(),
+        }
+    }
+
+    pub(crate) fn route(&mut self, params: Params, state: Rc<StateMap>, max_body_size: u64) {
+        self.params = params;
+        self.state = state;
+        self.max_body_size = max_body_size;
+    }
+
+    /// The method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The URL as requested (path and query; scheme and host when the host gave them).
+    pub fn uri(&self) -> &Uri {
+        &self.uri
+    }
+
+    /// The path.
+    pub fn path(&self) -> &str {
+        self.uri.path()
+    }
+
+    /// The HTTP version.
+    pub fn version(&self) -> Version {
+        self.version
+    }
+
+    /// The headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// A header's value as text, if present and visible ASCII.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name)?.to_str().ok()
+    }
+
+    /// The value of the route's path parameter `name` (`{name}` in the route), decoded.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params.get(name)
+    }
+
+    /// Every path parameter.
+    pub fn params(&self) -> &Params {
+        &self.params
+    }
+
+    /// The query string decoded into `T` (a struct or map); a 400 when it does not fit.
+    pub fn query<T: serde::de::DeserializeOwned>(&self) -> Result<T, HttpError> {
+        serde_urlencoded::from_str(self.uri.query().unwrap_or_default())
+            .map_err(|error| HttpError::bad_request(format!("bad query string: {error}")))
+    }
+
+    /// The query string as decoded `(name, value)` pairs, in order.
+    pub fn query_pairs(&self) -> Vec<(String, String)> {
+        serde_urlencoded::from_str(self.uri.query().unwrap_or_default()).unwrap_or_default()
+    }
+
+    /// The application's shared value of type `T` (see [`App::state`](super::App::state)).
+    pub fn state<T: 'static>(&self) -> Option<&T> {
+        self.state.get()
+    }
+
+    /// The client's address, when served on wasio's own sockets.
+    pub fn remote_addr(&self) -> Option<SocketAddr> {
+        self.remote
+    }
+
+    /// The most body bytes this request reads (the application's limit unless changed);
+    /// reading past it fails with 413.
+    pub fn max_body_size(&self) -> u64 {
+        self.max_body_size
+    }
+
+    /// Changes the body limit for this request, for an upload route, say.
+    pub fn set_max_body_size(&mut self, limit: u64) {
+        self.max_body_size = limit;
+    }
+
+    /// The next chunk of the body; `None` at its end. 413 past the size limit, 400 when the
+    /// body is malformed or cut short.
+    pub async fn chunk(&mut self) -> Result<Option<Bytes>, HttpError> {
+        let next = match &mut self.body {
+            Source::Empty => None,
+            Source::Bytes(bytes) => Some(std::mem::take(bytes)).filter(|b| !b.is_empty()),
+            Source::Wasi(incoming) => incoming
+                .next_chunk()
+                .await
+                .map_err(|error| HttpError::bad_request(format!("the request body failed: {error}")))?,
+            Source::Stream(stream) => stream.next().await.transpose()?,
+        };
+        if next.is_none() {
+            self.body = Source::Empty;
+        }
+        if let Some(chunk) = &next {
+            self.received += chunk.len() as u64;
+            if self.received > self.max_body_size {
+                self.body = Source::Empty;
+                return Err(HttpError::payload_too_large(self.max_body_size));
+            }
+        }
+        Ok(next)
+    }
+
+    /// The whole body.
+    pub async fn bytes(&mut self) -> Result<Bytes, HttpError> {
+        let Some(first) = self.chunk().await? else {
+            return Ok(Bytes::new());
+        };
+        let Some(second) = self.chunk().await? else {
+            return Ok(first);
+        };
+        let mut all = BytesMut::from(&first[..]);
+        all.extend_from_slice(&second);
+        while let Some(chunk) = self.chunk().await? {
+            all.extend_from_slice(&chunk);
+        }
+        Ok(all.freeze())
+    }
+
+    /// The whole body as UTF-8 text; 400 when it is not.
+    pub async fn text(&mut self) -> Result<String, HttpError> {
+        let bytes = self.bytes().await?;
+        String::from_utf8(bytes.into())
+            .map_err(|_| HttpError::bad_request("the request body is not valid UTF-8"))
+    }
+
+    /// The whole body parsed as JSON into `T`; 400 when it does not parse or fit.
+    #[cfg(feature = "json")]
+    pub async fn json<T: serde::de::DeserializeOwned>(&mut self) -> Result<T, HttpError> {
+        let bytes = self.bytes().await?;
+        serde_json::from_slice(&bytes)
+            .map_err(|error| HttpError::bad_request(format!("the request body is not the JSON expected: {error}")))
+    }
+
+    /// The whole body as an URL-encoded form decoded into `T`; 415 for another content type,
+    /// 400 when it does not fit.
+    pub async fn form<T: serde::de::DeserializeOwned>(&mut self) -> Result<T, HttpError> {
+        let is_form = self
+            .header(CONTENT_TYPE.as_str())
+            .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
+        if !is_form {
+            return Err(HttpError::new(
+                http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "a form body is application/x-www-form-urlencoded",
+            ));
+        }
+        let bytes = self.bytes().await?;
+        serde_urlencoded::from_bytes(&bytes)
+            .map_err(|error| HttpError::bad_request(format!("the form does not fit: {error}")))
+    }
+
+    /// Whether the body has been read to its end (or there was none).
+    pub(crate) fn body_done(&self) -> bool {
+        matches!(self.body, Source::Empty)
+    }
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("uri", &self.uri)
+            .field("headers", &self.headers)
+            .field("params", &self.params)
+            .finish()
+    }
+}
+
+/// Builds a [`Request`] in memory; see [`Request::builder`].
+#[derive(Debug)]
+pub struct RequestBuilder {
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+}
+
+impl RequestBuilder {
+    /// Adds a header (an invalid one is skipped).
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        if let (Ok(name), Ok(value)) = (
+            http::header::HeaderName::try_from(name),
+            http::header::HeaderValue::try_from(value),
+        ) {
+            self.headers.append(name, value);
+        }
+        self
+    }
+
+    /// The request, with `body`.
+    pub fn body(self, body: impl Into<Bytes>) -> Request {
+        let body: Bytes = body.into();
+        let source = if body.is_empty() { Source::Empty } else { Source::Bytes(body) };
+        Request::new(self.method, self.uri, Version::HTTP_11, self.headers, None, source)
+    }
+
+    /// The request, without a body.
+    pub fn build(self) -> Request {
+        self.body(Bytes::new())
+    }
+}

@@ -1,0 +1,385 @@
+//! `Response` and what handlers may return (`IntoResponse`), including errors.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+
+use bytes::Bytes;
+use futures_lite::Stream;
+use http::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION};
+use http::StatusCode;
+
+use crate::http::Body;
+
+/// Trailers computed once the body has been sent.
+pub(crate) type Trailers = Pin<Box<dyn Future<Output = HeaderMap>>>;
+
+/// An HTTP response (aiohttp's `web.Response` and `web.StreamResponse` in one): a status,
+/// headers, a body that is complete or streamed, and optional trailers.
+///
+/// ```
+/// use wasio::http::server::Response;
+/// use wasio::http::StatusCode;
+///
+/// let hello = Response::text("Hello, World!");
+/// assert_eq!(hello.status(), StatusCode::OK);
+/// assert_eq!(hello.headers()["content-type"], "text/plain; charset=utf-8");
+///
+/// let created = Response::json(&serde_json::json!({"id": 7})).with_status(StatusCode::CREATED);
+/// assert_eq!(created.status(), StatusCode::CREATED);
+/// ```
+pub struct Response {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Body,
+    trailers: Option<Trailers>,
+}
+
+impl Response {
+    /// An empty response with `status`.
+    pub fn new(status: StatusCode) -> Response {
+        Response {
+            status,
+            headers: HeaderMap::new(),
+            body: Body::empty(),
+            trailers: None,
+        }
+    }
+
+    /// `200 OK` with a UTF-8 text body.
+    pub fn text(text: impl Into<String>) -> Response {
+        Response::with_body("text/plain; charset=utf-8", Body::from(text.into()))
+    }
+
+    /// `200 OK` with an HTML body.
+    pub fn html(html: impl Into<String>) -> Response {
+        Response::with_body("text/html; charset=utf-8", Body::from(html.into()))
+    }
+
+    /// `200 OK` with bytes (`application/octet-stream`).
+    pub fn bytes(bytes: impl Into<Bytes>) -> Response {
+        Response::with_body("application/octet-stream", Body::from(bytes.into()))
+    }
+
+    /// `200 OK` with `value` as JSON (aiohttp's `json_response`). A value that does not
+    /// serialize gives a 500.
+    #[cfg(feature = "json")]
+    pub fn json<T: serde::Serialize + ?Sized>(value: &T) -> Response {
+        match serde_json::to_vec(value) {
+            Ok(json) => Response::with_body("application/json", Body::from(json)),
+            Err(error) => HttpError::internal(error).into_response(),
+        }
+    }
+
+    /// `200 OK` with a body streamed from `chunks` as they are produced (a task can feed it
+    /// through a [`Queue`](crate::sync::Queue), say); an `Err` chunk ends the response
+    /// abnormally, which the client sees as a broken body.
+    pub fn stream<S, B>(content_type: &'static str, chunks: S) -> Response
+    where
+        S: Stream<Item = std::io::Result<B>> + 'static,
+        B: Into<Bytes>,
+    {
+        Response::with_body(content_type, Body::from_stream(chunks))
+    }
+
+    /// A redirect with `status` (301, 302, 303, 307 or 308) to `location`.
+    pub fn redirect(status: StatusCode, location: &str) -> Response {
+        Response::new(status).header(LOCATION, location)
+    }
+
+    /// `303 See Other` to `location`: after a POST, "look over there with a GET".
+    pub fn see_other(location: &str) -> Response {
+        Response::redirect(StatusCode::SEE_OTHER, location)
+    }
+
+    /// `307 Temporary Redirect` to `location`, keeping the method and body.
+    pub fn temporary_redirect(location: &str) -> Response {
+        Response::redirect(StatusCode::TEMPORARY_REDIRECT, location)
+    }
+
+    /// `308 Permanent Redirect` to `location`, keeping the method and body.
+    pub fn permanent_redirect(location: &str) -> Response {
+        Response::redirect(StatusCode::PERMANENT_REDIRECT, location)
+    }
+
+    fn with_body(content_type: &'static str, body: Body) -> Response {
+        let mut response = Response::new(StatusCode::OK);
+        response
+            .headers
+            .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        response.body = body;
+        response
+    }
+
+    /// The response with another status.
+    pub fn with_status(mut self, status: StatusCode) -> Response {
+        self.status = status;
+        self
+    }
+
+    /// The response with a header set (replacing any of the same name). A name or value that
+    /// is not valid HTTP turns the response into a 500 that says which.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Response
+    where
+        N: TryInto<HeaderName>,
+        V: TryInto<HeaderValue>,
+    {
+        match (name.try_into(), value.try_into()) {
+            (Ok(name), Ok(value)) => {
+                self.headers.insert(name, value);
+                self
+            }
+            _ => HttpError::new(StatusCode::INTERNAL_SERVER_ERROR, "a handler set an invalid header")
+                .into_response(),
+        }
+    }
+
+    /// The response with `body` in place of its own.
+    pub fn with_body_of(mut self, body: impl Into<Body>) -> Response {
+        self.body = body.into();
+        self
+    }
+
+    /// Trailers to send after the body, computed once it has been sent (a checksum, say).
+    /// Over HTTP/1.1 they force chunked transfer coding.
+    pub fn with_trailers<F>(mut self, trailers: F) -> Response
+    where
+        F: Future<Output = HeaderMap> + 'static,
+    {
+        self.trailers = Some(Box::pin(trailers));
+        self
+    }
+
+    /// The status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The headers, to change them.
+    pub fn headers_mut(&mut self) -> &mut HeaderMap {
+        &mut self.headers
+    }
+
+    /// The body.
+    pub fn body(&self) -> &Body {
+        &self.body
+    }
+
+    /// The parts, for the code that sends the response.
+    pub(crate) fn into_parts(self) -> (StatusCode, HeaderMap, Body, Option<Trailers>) {
+        (self.status, self.headers, self.body, self.trailers)
+    }
+}
+
+impl fmt::Debug for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &self.body)
+            .field("trailers", &self.trailers.is_some())
+            .finish()
+    }
+}
+
+/// What a handler or middleware may return.
+///
+/// Implemented for [`Response`], text (`&'static str`, `String`), bytes, a [`StatusCode`],
+/// `(StatusCode, impl IntoResponse)`, [`Json`], [`HttpError`], `()` (204) and
+/// `Result<impl IntoResponse, impl IntoResponse>`, so handlers can use `?`.
+pub trait IntoResponse {
+    /// The response.
+    fn into_response(self) -> Response;
+}
+
+impl IntoResponse for Response {
+    fn into_response(self) -> Response {
+        self
+    }
+}
+
+impl IntoResponse for &'static str {
+    fn into_response(self) -> Response {
+        Response::text(self)
+    }
+}
+
+impl IntoResponse for String {
+    fn into_response(self) -> Response {
+        Response::text(self)
+    }
+}
+
+impl IntoResponse for Bytes {
+    fn into_response(self) -> Response {
+        Response::bytes(self)
+    }
+}
+
+impl IntoResponse for Vec<u8> {
+    fn into_response(self) -> Response {
+        Response::bytes(self)
+    }
+}
+
+impl IntoResponse for StatusCode {
+    fn into_response(self) -> Response {
+        let reason = self.canonical_reason().unwrap_or("");
+        Response::text(format!("{} {reason}", self.as_u16())).with_status(self)
+    }
+}
+
+impl IntoResponse for () {
+    fn into_response(self) -> Response {
+        Response::new(StatusCode::NO_CONTENT)
+    }
+}
+
+impl<R: IntoResponse> IntoResponse for (StatusCode, R) {
+    fn into_response(self) -> Response {
+        self.1.into_response().with_status(self.0)
+    }
+}
+
+impl<R: IntoResponse, E: IntoResponse> IntoResponse for Result<R, E> {
+    fn into_response(self) -> Response {
+        match self {
+            Ok(response) => response.into_response(),
+            Err(error) => error.into_response(),
+        }
+    }
+}
+
+/// A value sent as JSON: `Json(value)` from a handler.
+#[cfg(feature = "json")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Json<T>(pub T);
+
+#[cfg(feature = "json")]
+impl<T: serde::Serialize> IntoResponse for Json<T> {
+    fn into_response(self) -> Response {
+        Response::json(&self.0)
+    }
+}
+
+/// An error a handler returns, sent as a response with its status (aiohttp's
+/// `web.HTTPException`s).
+///
+/// Any `std::error::Error` converts into a 500 with `?`: its message goes to standard error,
+/// not to the client, which sees only "500 Internal Server Error".
+///
+/// ```
+/// use wasio::http::server::{HttpError, Request};
+///
+/// async fn user(request: Request) -> Result<String, HttpError> {
+///     let id: u32 = request
+///         .param("id")
+///         .unwrap_or_default()
+///         .parse()
+///         .map_err(|_| HttpError::bad_request("the id is a number"))?;
+///     if id == 0 {
+///         return Err(HttpError::not_found("no user 0"));
+///     }
+///     Ok(format!("user {id}"))
+/// }
+/// ```
+pub struct HttpError {
+    status: StatusCode,
+    message: String,
+    /// What went wrong, for the log, when it is not for the client to see.
+    cause: Option<String>,
+}
+
+impl HttpError {
+    /// An error with `status` whose body is `message`.
+    pub fn new(status: StatusCode, message: impl Into<String>) -> HttpError {
+        HttpError {
+            status,
+            message: message.into(),
+            cause: None,
+        }
+    }
+
+    /// 400 Bad Request.
+    pub fn bad_request(message: impl Into<String>) -> HttpError {
+        HttpError::new(StatusCode::BAD_REQUEST, message)
+    }
+
+    /// 401 Unauthorized.
+    pub fn unauthorized(message: impl Into<String>) -> HttpError {
+        HttpError::new(StatusCode::UNAUTHORIZED, message)
+    }
+
+    /// 403 Forbidden.
+    pub fn forbidden(message: impl Into<String>) -> HttpError {
+        HttpError::new(StatusCode::FORBIDDEN, message)
+    }
+
+    /// 404 Not Found.
+    pub fn not_found(message: impl Into<String>) -> HttpError {
+        HttpError::new(StatusCode::NOT_FOUND, message)
+    }
+
+    /// 413 Content Too Large.
+    pub fn payload_too_large(limit: u64) -> HttpError {
+        HttpError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the request body is larger than {limit} bytes"),
+        )
+    }
+
+    /// 500 Internal Server Error, logging `cause` but not showing it to the client.
+    pub fn internal(cause: impl fmt::Display) -> HttpError {
+        HttpError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            message: "500 Internal Server Error".into(),
+            cause: Some(cause.to_string()),
+        }
+    }
+
+    /// The status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The message the client sees.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl<E: std::error::Error> From<E> for HttpError {
+    fn from(error: E) -> HttpError {
+        HttpError::internal(error)
+    }
+}
+
+impl IntoResponse for HttpError {
+    fn into_response(self) -> Response {
+        if let Some(cause) = &self.cause {
+            eprintln!("wasio: {} {}: {cause}", self.status.as_u16(), self.message);
+        }
+        Response::text(self.message).with_status(self.status)
+    }
+}
+
+impl fmt::Debug for HttpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpError")
+            .field("status", &self.status)
+            .field("message", &self.message)
+            .field("cause", &self.cause)
+            .finish()
+    }
+}
+
+impl fmt::Display for HttpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.status.as_u16(), self.message)
+    }
+}
