@@ -36,6 +36,9 @@
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
+// Lets code generated for users (the `wasi:http` export) name this crate the same way inside it.
+extern crate self as wasio;
+
 /// Runs an `async fn main` on the wasio event loop: `#[wasio::main] async fn main() { … }`
 /// becomes `fn main() { wasio::run(async { … }) }`. The function may return a value, such as
 /// a `Result`.
@@ -77,9 +80,53 @@ pub mod time;
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 pub use runtime::{run, spawn, yield_now};
 
+/// Exports an HTTP application as the component's `wasi:http/incoming-handler`, so that
+/// `wasmtime serve` (or any wasi:http host) runs it: one line in the component's crate.
+///
+/// The argument is an expression giving an [`App`](http::server::App), a
+/// [`Service`](http::server::Service) or a single handler (`async fn(Request) -> impl
+/// IntoResponse`). It is evaluated for each request, on an event loop that runs until the
+/// response is sent and every task the handler spawned has finished. The component targets
+/// the `wasio:platform/proxy` world of `wit/`.
+///
+/// ```ignore
+/// use wasio::http::server::{App, Request, get};
+///
+/// async fn hello(_: Request) -> &'static str {
+///     "Hello, World!"
+/// }
+///
+/// wasio::export_http!(App::new().route("/", get(hello)));
+/// ```
+///
+/// A crate that exports HTTP is a library with `crate-type = ["cdylib"]` (or a binary
+/// without a `main` that does anything); `wasmtime serve -Scli component.wasm` serves it.
+#[macro_export]
+macro_rules! export_http {
+    ($app:expr) => {
+        #[doc(hidden)]
+        struct __WasioHttpExport;
+
+        impl $crate::http::server::export::exports::wasi::http::incoming_handler::Guest
+            for __WasioHttpExport
+        {
+            fn handle(
+                request: $crate::__private::wasip2::http::types::IncomingRequest,
+                response_out: $crate::__private::wasip2::http::types::ResponseOutparam,
+            ) {
+                $crate::http::server::export::serve_request($app, request, response_out)
+            }
+        }
+
+        $crate::http::server::export::__export_wasio_proxy!(__WasioHttpExport with_types_in $crate::http::server::export);
+    };
+}
+
 #[doc(hidden)]
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 pub mod __private {
+    pub use wasip2;
+    pub use wit_bindgen;
     /// `run` with the output type named, so that `?` in a `#[wasio::main]` body knows what
     /// to convert errors into.
     pub fn run_returning<T, F: std::future::Future<Output = T>>(future: F) -> T {

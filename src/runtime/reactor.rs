@@ -55,6 +55,18 @@ pub(crate) struct Reactor {
     timer: RefCell<Option<(u64, Pollable)>>,
 }
 
+/// What a turn of the reactor did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Turn {
+    /// It called `poll`.
+    Polled,
+    /// Tasks were runnable and nothing was waited on: no `poll` was needed.
+    Skipped,
+    /// It was to block, but nothing is waited on and no timer is set: no task can ever be
+    /// woken again.
+    Stuck,
+}
+
 /// A `poll` that reports this many ready pollables is followed by a yield to the host (see
 /// [`yield_to_host`]).
 const YIELD_AFTER_READY: usize = 16;
@@ -182,12 +194,8 @@ impl Reactor {
     /// sources (plus, when many are ready, one short yield to the host). It blocks (adding the
     /// earliest timer deadline to the list) only when `block` is set and nothing became
     /// runnable meanwhile; otherwise a zero-duration pollable in the list makes the call return
-    /// at once. Returns whether it called `poll`.
-    ///
-    /// # Panics
-    ///
-    /// When asked to block with nothing to wait for: no task could ever be woken again.
-    pub(crate) fn turn(&self, timers: &Timers, mut block: bool) -> bool {
+    /// at once.
+    pub(crate) fn turn(&self, timers: &Timers, mut block: bool) -> Turn {
         if timers.len() > 0 && timers.fire(monotonic_clock::now()) > 0 {
             block = false;
         }
@@ -209,15 +217,14 @@ impl Reactor {
             if let Some(timer) = &timer_slot {
                 list.push(&timer.as_ref().expect("just set").1);
             }
-            assert!(
-                !list.is_empty(),
-                "wasio::run: deadlock: the root future is waiting, but no task can run, \
-                 no timer is set and no pollable is waited on"
-            );
+            if list.is_empty() {
+                self.list.set(relabel(list));
+                return Turn::Stuck;
+            }
         } else {
             if list.is_empty() {
                 self.list.set(relabel(list));
-                return false;
+                return Turn::Skipped;
             }
             zero = zero_timeout();
             list.push(&zero);
@@ -250,7 +257,7 @@ impl Reactor {
         if block && timers.len() > 0 {
             timers.fire(monotonic_clock::now());
         }
-        true
+        Turn::Polled
     }
 
     fn timer_pollable(&self, deadline: u64) -> std::cell::Ref<'_, Option<(u64, Pollable)>> {

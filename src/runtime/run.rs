@@ -8,6 +8,7 @@ use std::task::{Context, Poll, Wake, Waker};
 
 use super::coop;
 use super::join_handle::JoinError;
+use super::reactor::Turn;
 use super::state::{self, State};
 
 /// Runs `future` to completion on a new event loop, with every task it spawns
@@ -55,6 +56,7 @@ pub fn run<F: Future>(future: F) -> F::Output {
 pub struct Builder {
     tasks_per_turn: usize,
     task_budget: u32,
+    finish_tasks: bool,
 }
 
 impl Default for Builder {
@@ -69,6 +71,7 @@ impl Builder {
         Builder {
             tasks_per_turn: 256,
             task_budget: 128,
+            finish_tasks: false,
         }
     }
 
@@ -87,6 +90,31 @@ impl Builder {
         self
     }
 
+    /// Whether `run` waits, once the root future is done, for the tasks still running to
+    /// finish (instead of cancelling them). Tasks that can never finish (nothing can wake
+    /// them) are still cancelled. The wasi:http export runs this way, so work a handler
+    /// spawned completes after its response.
+    ///
+    /// ```
+    /// use std::cell::Cell;
+    /// use std::rc::Rc;
+    /// use std::time::Duration;
+    ///
+    /// let finished = Rc::new(Cell::new(false));
+    /// let flag = finished.clone();
+    /// wasio::runtime::Builder::new().finish_tasks(true).run(async move {
+    ///     drop(wasio::spawn(async move {
+    ///         wasio::time::sleep(Duration::from_millis(10)).await;
+    ///         flag.set(true);
+    ///     }));
+    /// });
+    /// assert!(finished.get());
+    /// ```
+    pub const fn finish_tasks(mut self, finish: bool) -> Self {
+        self.finish_tasks = finish;
+        self
+    }
+
     /// Runs `future` like [`run`], with these settings.
     ///
     /// # Panics
@@ -100,21 +128,40 @@ impl Builder {
         let waker = Waker::from(root.clone());
         let mut cx = Context::from_waker(&waker);
         let mut future = pin!(future);
+        let mut output = None;
         loop {
-            if root.woken.swap(false, Ordering::Relaxed) {
+            if output.is_none() && root.woken.swap(false, Ordering::Relaxed) {
                 coop::reset();
-                if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-                    return output;
+                if let Poll::Ready(done) = future.as_mut().poll(&mut cx) {
+                    output = Some(done);
                 }
             }
-            state::with(|s| {
+            if let Some(done) = output.take() {
+                if !self.finish_tasks || state::with(|s| s.live.get() == 0) {
+                    return done;
+                }
+                output = Some(done);
+            }
+            let turn = state::with(|s| {
                 run_tasks(s, self.tasks_per_turn);
                 let idle = s.queue.borrow().is_empty() && !root.woken.load(Ordering::Relaxed);
-                if s.reactor.turn(&s.timers, idle) {
+                let turn = s.reactor.turn(&s.timers, idle);
+                if turn == Turn::Polled {
                     s.polls.set(s.polls.get() + 1);
                 }
                 s.turns.set(s.turns.get() + 1);
+                turn
             });
+            if turn == Turn::Stuck {
+                // No task can ever be woken: with the root done, what is left is cancelled.
+                if let Some(done) = output.take() {
+                    return done;
+                }
+                panic!(
+                    "wasio::run: deadlock: the root future is waiting, but no task can run, \
+                     no timer is set and no pollable is waited on"
+                );
+            }
         }
     }
 }

@@ -209,6 +209,14 @@ pub struct Service {
 }
 
 impl Service {
+    /// A service that answers every request with `handler`.
+    pub(crate) fn from_handler(handler: impl Handler) -> Service {
+        Service {
+            chain: Rc::from(Vec::new()),
+            dispatch: Rc::new(handler),
+        }
+    }
+
     /// Answers one request, through the middleware and routes, as a server does; tests call
     /// it directly with a [`Request::builder`] request.
     pub async fn call(&self, request: Request) -> Response {

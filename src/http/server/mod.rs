@@ -13,13 +13,15 @@
 //! | `web.Response(text=...)`, `web.json_response(...)` | [`Response::text`], [`Response::json`] |
 //! | `web.StreamResponse`, SSE | [`Response::stream`], [`sse`] |
 //! | `raise web.HTTPNotFound()` | `return Err(`[`HttpError::not_found`]`(..))` |
-//! | `web.run_app(app)` under `wasmtime serve` | [`export!`](crate::export_http) |
+//! | `web.run_app(app)` under `wasmtime serve` | [`export_http!`](crate::export_http) |
 //!
 //! Handlers are `async fn(Request) -> impl IntoResponse`. An error a handler returns becomes
 //! its status (500 for anything but an [`HttpError`]); nothing a request sends can panic the
 //! server.
 
 mod app;
+#[doc(hidden)]
+pub mod export;
 mod handler;
 mod http1;
 mod request;
@@ -27,6 +29,7 @@ mod response;
 mod router;
 
 pub use app::{App, DEFAULT_MAX_BODY_SIZE, Router, Service};
+pub use export::IntoService;
 pub use handler::{Handler, MethodRouter, Middleware, Next, ResponseFuture, any, delete, get, head, options, patch, post, put};
 pub use request::{Request, RequestBuilder};
 #[cfg(feature = "json")]

@@ -1,0 +1,219 @@
+//! Exporting an application as the component's `wasi:http/incoming-handler`.
+
+wit_bindgen::generate!({
+    path: "wit",
+    world: "wasio:platform/proxy",
+    with: {
+        "wasi:cli/environment@0.2.12": wasip2::cli::environment,
+        "wasi:cli/exit@0.2.12": wasip2::cli::exit,
+        "wasi:cli/stdin@0.2.12": wasip2::cli::stdin,
+        "wasi:cli/stdout@0.2.12": wasip2::cli::stdout,
+        "wasi:cli/stderr@0.2.12": wasip2::cli::stderr,
+        "wasi:cli/terminal-input@0.2.12": wasip2::cli::terminal_input,
+        "wasi:cli/terminal-output@0.2.12": wasip2::cli::terminal_output,
+        "wasi:cli/terminal-stdin@0.2.12": wasip2::cli::terminal_stdin,
+        "wasi:cli/terminal-stdout@0.2.12": wasip2::cli::terminal_stdout,
+        "wasi:cli/terminal-stderr@0.2.12": wasip2::cli::terminal_stderr,
+        "wasi:clocks/monotonic-clock@0.2.12": wasip2::clocks::monotonic_clock,
+        "wasi:clocks/wall-clock@0.2.12": wasip2::clocks::wall_clock,
+        "wasi:filesystem/types@0.2.12": wasip2::filesystem::types,
+        "wasi:filesystem/preopens@0.2.12": wasip2::filesystem::preopens,
+        "wasi:io/error@0.2.12": wasip2::io::error,
+        "wasi:io/poll@0.2.12": wasip2::io::poll,
+        "wasi:io/streams@0.2.12": wasip2::io::streams,
+        "wasi:random/random@0.2.12": wasip2::random::random,
+        "wasi:random/insecure@0.2.12": wasip2::random::insecure,
+        "wasi:random/insecure-seed@0.2.12": wasip2::random::insecure_seed,
+        "wasi:sockets/network@0.2.12": wasip2::sockets::network,
+        "wasi:sockets/instance-network@0.2.12": wasip2::sockets::instance_network,
+        "wasi:sockets/udp@0.2.12": wasip2::sockets::udp,
+        "wasi:sockets/udp-create-socket@0.2.12": wasip2::sockets::udp_create_socket,
+        "wasi:sockets/tcp@0.2.12": wasip2::sockets::tcp,
+        "wasi:sockets/tcp-create-socket@0.2.12": wasip2::sockets::tcp_create_socket,
+        "wasi:sockets/ip-name-lookup@0.2.12": wasip2::sockets::ip_name_lookup,
+        "wasi:http/types@0.2.12": wasip2::http::types,
+        "wasi:http/outgoing-handler@0.2.12": wasip2::http::outgoing_handler,
+    },
+    pub_export_macro: true,
+    export_macro_name: "__export_wasio_proxy",
+    default_bindings_module: "::wasio::http::server::export",
+    runtime_path: "::wasio::__private::wit_bindgen::rt",
+});
+
+use futures_lite::StreamExt;
+use http::header::CONTENT_LENGTH;
+use http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, Version};
+use wasip2::http::types::{
+    IncomingRequest, Method as WasiMethod, OutgoingBody, OutgoingResponse, ResponseOutparam,
+    Scheme,
+};
+
+use super::app::Service;
+use super::request::{Request, Source};
+use super::response::{HttpError, IntoResponse, Response};
+use super::{App, Handler, RouteError};
+use crate::http::fields::{from_fields, to_fields};
+use crate::http::incoming::Incoming;
+use crate::http::Error;
+use crate::io::{AsyncOutputStream, AsyncWriteExt};
+
+/// What [`export_http!`](crate::export_http) can serve: an [`App`], a [`Service`], or a single
+/// handler answering every request.
+pub trait IntoService {
+    /// The service, or the first invalid route.
+    fn into_service(self) -> Result<Service, RouteError>;
+}
+
+impl IntoService for App {
+    fn into_service(self) -> Result<Service, RouteError> {
+        App::into_service(self)
+    }
+}
+
+impl IntoService for Service {
+    fn into_service(self) -> Result<Service, RouteError> {
+        Ok(self)
+    }
+}
+
+impl<H: Handler> IntoService for H {
+    fn into_service(self) -> Result<Service, RouteError> {
+        Ok(Service::from_handler(self))
+    }
+}
+
+/// Answers one wasi:http request with `app`: called by the code
+/// [`export_http!`](crate::export_http) generates. Runs an event loop until the response is
+/// sent and every task the handler spawned has finished.
+pub fn serve_request(app: impl IntoService, request: IncomingRequest, out: ResponseOutparam) {
+    crate::runtime::Builder::new()
+        .finish_tasks(true)
+        .run(async move {
+            let head_only = matches!(request.method(), WasiMethod::Head);
+            let response = match app.into_service() {
+                Ok(service) => match to_request(request) {
+                    Ok(request) => service.call(request).await,
+                    Err(error) => error.into_response(),
+                },
+                Err(error) => HttpError::internal(error).into_response(),
+            };
+            send(response, out, head_only).await;
+        });
+}
+
+/// A wasi:http request as a [`Request`].
+fn to_request(request: IncomingRequest) -> Result<Request, HttpError> {
+    let method = match request.method() {
+        WasiMethod::Get => Method::GET,
+        WasiMethod::Head => Method::HEAD,
+        WasiMethod::Post => Method::POST,
+        WasiMethod::Put => Method::PUT,
+        WasiMethod::Delete => Method::DELETE,
+        WasiMethod::Connect => Method::CONNECT,
+        WasiMethod::Options => Method::OPTIONS,
+        WasiMethod::Trace => Method::TRACE,
+        WasiMethod::Patch => Method::PATCH,
+        WasiMethod::Other(other) => Method::from_bytes(other.as_bytes())
+            .map_err(|_| HttpError::bad_request("the method is not valid"))?,
+    };
+    let mut uri = Uri::builder().path_and_query(request.path_with_query().unwrap_or_else(|| "/".into()));
+    if let Some(authority) = request.authority() {
+        uri = uri.authority(authority);
+        uri = uri.scheme(match request.scheme() {
+            Some(Scheme::Https) => "https",
+            _ => "http",
+        });
+    }
+    let uri = uri.build().map_err(|_| HttpError::bad_request("the URL is not valid"))?;
+    let headers = from_fields(request.headers());
+    let body = match request.consume() {
+        Ok(body) => Source::Wasi(Incoming::new(uri.clone(), body)),
+        Err(()) => Source::Empty,
+    };
+    drop(request);
+    Ok(Request::new(method, uri, Version::HTTP_11, headers, None, body))
+}
+
+/// Sends `response` through the host: status and headers first, then the body and trailers.
+/// A body that fails mid-stream is left unfinished, which the host reports as an error.
+async fn send(response: Response, out: ResponseOutparam, head_only: bool) {
+    let (status, mut headers, body, trailers) = response.into_parts();
+    if let Some(len) = body.len().filter(|_| !head_only) {
+        headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
+    }
+    let (outgoing, body_handle) = match respond(status, &headers) {
+        Ok(parts) => parts,
+        Err(error) => {
+            // The handler's response cannot be sent as it is (a header wasi:http forbids, say).
+            let fallback = HttpError::internal(error).into_response();
+            let (status, headers, _, _) = fallback.into_parts();
+            match respond(status, &headers) {
+                Ok((outgoing, body_handle)) => {
+                    ResponseOutparam::set(out, Ok(outgoing));
+                    let _ = OutgoingBody::finish(body_handle, None);
+                }
+                Err(_) => ResponseOutparam::set(out, Err(wasip2::http::types::ErrorCode::InternalError(None))),
+            }
+            return;
+        }
+    };
+    ResponseOutparam::set(out, Ok(outgoing));
+    if head_only {
+        let _ = OutgoingBody::finish(body_handle, None);
+        return;
+    }
+    let Ok(stream) = body_handle.write() else {
+        return;
+    };
+    let mut writer = AsyncOutputStream::new(stream);
+    let complete = match body.into_parts() {
+        Ok(bytes) => writer.write_all(&bytes).await.is_ok(),
+        Err(mut chunks) => loop {
+            match chunks.next().await {
+                Some(Ok(chunk)) => {
+                    if writer.write_all(&chunk).await.is_err() {
+                        break false;
+                    }
+                }
+                Some(Err(error)) => {
+                    eprintln!("wasio: the response body failed: {error}");
+                    break false;
+                }
+                None => break true,
+            }
+        },
+    };
+    let flushed = complete && writer.flush().await.is_ok();
+    // The stream is the body's child: it goes first.
+    drop(writer);
+    if !flushed {
+        return;
+    }
+    let trailers = match trailers {
+        Some(trailers) => match to_fields(&trailers.await) {
+            Ok(fields) => Some(fields),
+            Err(error) => {
+                eprintln!("wasio: the response trailers cannot be sent: {error}");
+                return;
+            }
+        },
+        None => None,
+    };
+    if let Err(code) = OutgoingBody::finish(body_handle, trailers) {
+        eprintln!("wasio: finishing the response body: {code:?}");
+    }
+}
+
+/// The host's response and its body, with `status` and `headers`.
+fn respond(status: StatusCode, headers: &HeaderMap) -> Result<(OutgoingResponse, OutgoingBody), Error> {
+    let outgoing = OutgoingResponse::new(to_fields(headers)?);
+    outgoing
+        .set_status_code(status.as_u16())
+        .map_err(|()| Error::InvalidHeader {
+            name: format!(":status {}", status.as_u16()),
+        })?;
+    let body = outgoing.body().map_err(|()| Error::InvalidHeader {
+        name: "the response body".into(),
+    })?;
+    Ok((outgoing, body))
+}
