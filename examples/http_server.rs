@@ -2,11 +2,16 @@
 //! greets by name, `/items` takes and lists JSON, `/count` streams lines, and a middleware
 //! adds a header and logs.
 //!
-//! Under `wasmtime serve` (the component exports wasi:http):
-//!     cargo build --example http_server && wasmtime serve -Scli target/wasm32-wasip2/debug/examples/http_server.wasm
+//! On its own socket, under `wasmtime run` (the main job; state lives as long as the server):
+//!     cargo run --example http_server -- 127.0.0.1:8080
+//!
+//! Under `wasmtime serve` (the component also exports wasi:http; one instance per request):
+//!     cargo build --example http_server
+//!     wasmtime serve -Scli target/wasm32-wasip2/debug/examples/http_server.wasm
 
 use std::cell::RefCell;
 
+use futures_lite::StreamExt;
 use wasio::http::server::{App, HttpError, Json, Next, Request, Response, get};
 
 #[derive(Default)]
@@ -33,14 +38,19 @@ async fn add_item(mut request: Request) -> Result<Response, HttpError> {
     Ok(Response::json(&item).with_status(wasio::http::StatusCode::CREATED))
 }
 
-async fn count(request: Request) -> Response {
-    let to: u32 = request.query_pairs().iter().find(|(k, _)| k == "to").and_then(|(_, v)| v.parse().ok()).unwrap_or(5);
+#[derive(serde::Deserialize)]
+struct Count {
+    to: Option<u32>,
+}
+
+/// Counts to `?to=` (default 5, at most 1000), one line every 10 ms, streamed as produced.
+async fn count(request: Request) -> Result<Response, HttpError> {
+    let to = request.query::<Count>()?.to.unwrap_or(5).min(1000);
     let lines = futures_lite::stream::iter(1..=to).then(|n| async move {
         wasio::time::sleep(std::time::Duration::from_millis(10)).await;
         Ok::<_, std::io::Error>(format!("{n}\n"))
     });
-    use futures_lite::StreamExt;
-    Response::stream("text/plain", lines)
+    Ok(Response::stream("text/plain", lines))
 }
 
 async fn powered_by(request: Request, next: Next) -> Response {
@@ -62,6 +72,10 @@ fn app() -> App {
 
 wasio::export_http!(app());
 
-fn main() {
-    eprintln!("serve this component with wasmtime serve -Scli");
+#[wasio::main]
+async fn main() -> Result<(), wasio::http::server::ServeError> {
+    let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:8080".into());
+    let server = wasio::http::server::Server::bind(addr.as_str(), app()).await?;
+    println!("serving on http://{}", server.local_addr());
+    server.run().await
 }

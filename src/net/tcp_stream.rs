@@ -130,6 +130,19 @@ impl TcpStream {
         (self.reader, self.writer)
     }
 
+    /// Puts two halves of the same connection back together; gives them back if they belong
+    /// to different connections.
+    pub fn reunite(
+        reader: OwnedReadHalf,
+        writer: OwnedWriteHalf,
+    ) -> Result<TcpStream, (OwnedReadHalf, OwnedWriteHalf)> {
+        if Rc::ptr_eq(&reader.socket, &writer.socket) {
+            Ok(TcpStream { reader, writer })
+        } else {
+            Err((reader, writer))
+        }
+    }
+
     /// Borrows the two halves at once, to read and write concurrently in one task.
     pub fn split(&mut self) -> (&mut OwnedReadHalf, &mut OwnedWriteHalf) {
         (&mut self.reader, &mut self.writer)

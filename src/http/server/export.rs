@@ -50,7 +50,7 @@ use wasip2::http::types::{
 
 use super::app::Service;
 use super::request::{Request, Source};
-use super::response::{HttpError, IntoResponse, Response};
+use super::response::{HttpError, IntoResponse, Parts, Response};
 use super::{App, Handler, RouteError};
 use crate::http::fields::{from_fields, to_fields};
 use crate::http::incoming::Incoming;
@@ -137,7 +137,21 @@ fn to_request(request: IncomingRequest) -> Result<Request, HttpError> {
 /// Sends `response` through the host: status and headers first, then the body and trailers.
 /// A body that fails mid-stream is left unfinished, which the host reports as an error.
 async fn send(response: Response, out: ResponseOutparam, head_only: bool) {
-    let (status, mut headers, body, trailers) = response.into_parts();
+    let Parts {
+        status,
+        mut headers,
+        body,
+        trailers,
+        upgrade,
+    } = response.into_parts();
+    if upgrade.is_some() {
+        let refusal = HttpError::new(
+            StatusCode::NOT_IMPLEMENTED,
+            "this host cannot switch protocols (wasmtime serve has no upgrades): serve the app \
+             on wasio's own sockets",
+        );
+        return Box::pin(send(refusal.into_response(), out, head_only)).await;
+    }
     if let Some(len) = body.len().filter(|_| !head_only) {
         headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
     }
@@ -145,9 +159,8 @@ async fn send(response: Response, out: ResponseOutparam, head_only: bool) {
         Ok(parts) => parts,
         Err(error) => {
             // The handler's response cannot be sent as it is (a header wasi:http forbids, say).
-            let fallback = HttpError::internal(error).into_response();
-            let (status, headers, _, _) = fallback.into_parts();
-            match respond(status, &headers) {
+            let fallback = HttpError::internal(error).into_response().into_parts();
+            match respond(fallback.status, &fallback.headers) {
                 Ok((outgoing, body_handle)) => {
                     ResponseOutparam::set(out, Ok(outgoing));
                     let _ = OutgoingBody::finish(body_handle, None);

@@ -30,9 +30,10 @@ mod router;
 
 pub use app::{App, DEFAULT_MAX_BODY_SIZE, Router, Service};
 pub use export::IntoService;
+pub use http1::{ServeError, Server, ServerConfig, serve};
 pub use handler::{Handler, MethodRouter, Middleware, Next, ResponseFuture, any, delete, get, head, options, patch, post, put};
 pub use request::{Request, RequestBuilder};
 #[cfg(feature = "json")]
 pub use response::Json;
-pub use response::{HttpError, IntoResponse, Response};
+pub use response::{HttpError, IntoResponse, Response, Upgraded};
 pub use router::{Params, RouteError};

@@ -252,10 +252,6 @@ impl Request {
             .map_err(|error| HttpError::bad_request(format!("the form does not fit: {error}")))
     }
 
-    /// Whether the body has been read to its end (or there was none).
-    pub(crate) fn body_done(&self) -> bool {
-        matches!(self.body, Source::Empty)
-    }
 }
 
 impl fmt::Debug for Request {

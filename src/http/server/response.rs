@@ -14,6 +14,37 @@ use crate::http::Body;
 /// Trailers computed once the body has been sent.
 pub(crate) type Trailers = Pin<Box<dyn Future<Output = HeaderMap>>>;
 
+/// What runs on a connection after a `101 Switching Protocols` response.
+pub(crate) type OnUpgrade = Box<dyn FnOnce(Upgraded) -> Pin<Box<dyn Future<Output = ()>>>>;
+
+/// A connection handed over after `101 Switching Protocols` (see
+/// [`Response::with_upgrade`]): the TCP stream, and the bytes the client sent after its
+/// request that the server had already read.
+pub struct Upgraded {
+    stream: crate::net::TcpStream,
+    read_ahead: Bytes,
+}
+
+impl Upgraded {
+    pub(crate) fn new(stream: crate::net::TcpStream, read_ahead: Bytes) -> Upgraded {
+        Upgraded { stream, read_ahead }
+    }
+
+    /// The stream, and the bytes already read from it (to be used before reading more).
+    pub fn into_parts(self) -> (crate::net::TcpStream, Bytes) {
+        (self.stream, self.read_ahead)
+    }
+}
+
+impl fmt::Debug for Upgraded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Upgraded")
+            .field("stream", &self.stream)
+            .field("read_ahead", &self.read_ahead.len())
+            .finish()
+    }
+}
+
 /// An HTTP response (aiohttp's `web.Response` and `web.StreamResponse` in one): a status,
 /// headers, a body that is complete or streamed, and optional trailers.
 ///
@@ -33,6 +64,7 @@ pub struct Response {
     headers: HeaderMap,
     body: Body,
     trailers: Option<Trailers>,
+    upgrade: Option<OnUpgrade>,
 }
 
 impl Response {
@@ -43,6 +75,7 @@ impl Response {
             headers: HeaderMap::new(),
             body: Body::empty(),
             trailers: None,
+            upgrade: None,
         }
     }
 
@@ -150,6 +183,19 @@ impl Response {
         self
     }
 
+    /// Switches protocols: with a `101 Switching Protocols` status (and the headers the new
+    /// protocol needs), the server sends the head, then hands the connection to `on_upgrade`
+    /// (WebSockets do this). Only wasio's own HTTP/1.1 server can: under `wasmtime serve` the
+    /// host cannot upgrade, and the client gets 501 instead.
+    pub fn with_upgrade<F, Fut>(mut self, on_upgrade: F) -> Response
+    where
+        F: FnOnce(Upgraded) -> Fut + 'static,
+        Fut: Future<Output = ()> + 'static,
+    {
+        self.upgrade = Some(Box::new(move |upgraded| Box::pin(on_upgrade(upgraded))));
+        self
+    }
+
     /// The status.
     pub fn status(&self) -> StatusCode {
         self.status
@@ -171,9 +217,24 @@ impl Response {
     }
 
     /// The parts, for the code that sends the response.
-    pub(crate) fn into_parts(self) -> (StatusCode, HeaderMap, Body, Option<Trailers>) {
-        (self.status, self.headers, self.body, self.trailers)
+    pub(crate) fn into_parts(self) -> Parts {
+        Parts {
+            status: self.status,
+            headers: self.headers,
+            body: self.body,
+            trailers: self.trailers,
+            upgrade: self.upgrade,
+        }
     }
+}
+
+/// A response taken apart to be sent.
+pub(crate) struct Parts {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Body,
+    pub(crate) trailers: Option<Trailers>,
+    pub(crate) upgrade: Option<OnUpgrade>,
 }
 
 impl fmt::Debug for Response {
@@ -183,6 +244,7 @@ impl fmt::Debug for Response {
             .field("headers", &self.headers)
             .field("body", &self.body)
             .field("trailers", &self.trailers.is_some())
+            .field("upgrade", &self.upgrade.is_some())
             .finish()
     }
 }

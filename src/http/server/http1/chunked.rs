@@ -53,11 +53,6 @@ impl Default for ChunkedDecoder {
 }
 
 impl ChunkedDecoder {
-    /// Whether the final chunk and trailers have been read.
-    pub(crate) fn is_done(&self) -> bool {
-        self.state == State::Done
-    }
-
     /// Decodes from `input` until data is found, the input runs out, or the body ends.
     pub(crate) fn step(&mut self, input: &[u8]) -> Result<Step, ChunkError> {
         let mut i = 0;
@@ -172,11 +167,9 @@ mod tests {
         let mut buffer = Vec::new();
         let mut fed = 0;
         loop {
-            if buffer.is_empty() || !decoder.is_done() {
-                let end = (fed + piece).min(input.len());
-                buffer.extend_from_slice(&input[fed..end]);
-                fed = end;
-            }
+            let end = (fed + piece).min(input.len());
+            buffer.extend_from_slice(&input[fed..end]);
+            fed = end;
             let step = decoder.step(&buffer)?;
             if let Some(data) = step.data.clone() {
                 body.extend_from_slice(&buffer[data]);

@@ -2,7 +2,7 @@
 //! request smuggling and resource exhaustion out. Pure logic: bytes in, a head or an error
 //! status out.
 
-use http::header::{CONNECTION, CONTENT_LENGTH, EXPECT, HOST, HeaderMap, HeaderName, HeaderValue, TRANSFER_ENCODING, UPGRADE};
+use http::header::{CONNECTION, CONTENT_LENGTH, EXPECT, HOST, HeaderMap, HeaderName, HeaderValue, TRANSFER_ENCODING};
 use http::{Method, StatusCode, Version};
 
 /// Limits on a request head.
@@ -40,8 +40,6 @@ pub(crate) struct Head {
     pub(crate) keep_alive: bool,
     /// The client waits for `100 Continue` before it sends the body.
     pub(crate) expect_continue: bool,
-    /// The client asks to switch protocols (`connection: upgrade` with `upgrade: ...`).
-    pub(crate) upgrade: bool,
 }
 
 /// A request head that cannot be served, and the status that says why.
@@ -154,7 +152,6 @@ pub(crate) fn parse(input: &[u8], limits: &HeadLimits) -> Result<Option<(Head, u
             return Err(reject(StatusCode::EXPECTATION_FAILED, "only 100-continue is expected"));
         }
     };
-    let upgrade = connection.iter().any(|t| t == "upgrade") && headers.contains_key(UPGRADE);
     Ok(Some((
         Head {
             method,
@@ -164,7 +161,6 @@ pub(crate) fn parse(input: &[u8], limits: &HeadLimits) -> Result<Option<(Head, u
             framing,
             keep_alive,
             expect_continue,
-            upgrade,
         },
         consumed,
     )))
@@ -274,7 +270,7 @@ mod tests {
         assert_eq!((h.method, h.target.as_str(), h.version), (Method::GET, "/users/7?x=1", Version::HTTP_11));
         assert_eq!(h.headers["accept"], "*/*");
         assert_eq!(h.framing, Framing::Empty);
-        assert!(h.keep_alive && !h.expect_continue && !h.upgrade);
+        assert!(h.keep_alive && !h.expect_continue);
     }
 
     #[test]
@@ -288,13 +284,11 @@ mod tests {
     }
 
     #[test]
-    fn connection_and_expect_and_upgrade_are_read() {
+    fn connection_and_expect_are_read() {
         assert!(!head("GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n").keep_alive);
         assert!(!head("GET / HTTP/1.0\r\n\r\n").keep_alive, "1.0 closes by default");
         assert!(head("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n").keep_alive);
         assert!(head("PUT / HTTP/1.1\r\nHost: h\r\nExpect: 100-Continue\r\nContent-Length: 9\r\n\r\n").expect_continue);
-        let upgrade = head("GET /ws HTTP/1.1\r\nHost: h\r\nConnection: keep-alive, Upgrade\r\nUpgrade: websocket\r\n\r\n");
-        assert!(upgrade.upgrade);
         assert_eq!(error(b"PUT / HTTP/1.1\r\nHost: h\r\nExpect: 200-ok\r\n\r\n"), (417, "only 100-continue is expected"));
     }
 

@@ -1,4 +1,240 @@
-//! wasio's own HTTP/1.1 server, on a `TcpListener`.
+//! wasio's own HTTP/1.1 server: an [`App`](super::App) on a `TcpListener`, with keep-alive,
+//! pipelining, chunked bodies both ways, `Expect: 100-continue`, limits and timeouts, and a
+//! graceful shutdown. Run the component with `wasmtime run -Sinherit-network`.
 
 mod chunked;
+mod conn;
 mod head;
+mod input;
+mod output;
+
+use std::cell::RefCell;
+use std::fmt;
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::rc::Rc;
+use std::time::Duration;
+
+use slab::Slab;
+
+use super::export::IntoService;
+use super::{RouteError, Service};
+use crate::net::{TcpListener, ToSocketAddrs};
+use crate::runtime::AbortHandle;
+use crate::sync::{Notify, watch};
+use crate::time::{sleep, timeout};
+pub(crate) use head::HeadLimits;
+
+/// Limits and timeouts of the HTTP/1.1 server. Every field is public; start from
+/// [`ServerConfig::default`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ServerConfig {
+    /// The longest request line, CRLF included (default 8 KiB); past it, 414.
+    pub max_request_line: usize,
+    /// The largest request head, request line and headers (default 32 KiB); past it, 431.
+    pub max_head: usize,
+    /// The most header fields (default 100); past it, 431.
+    pub max_headers: usize,
+    /// How long a request head may take to arrive once it has begun (default 10 s); past it,
+    /// 408 and the connection closes (a slowloris client gets no more).
+    pub header_timeout: Duration,
+    /// How long a connection may stay idle between requests (default 75 s, as aiohttp).
+    pub keep_alive_timeout: Duration,
+    /// How long a request body may pause (default 30 s); past it, reading it fails with 408.
+    pub body_read_timeout: Duration,
+    /// How much of a body the handler left unread is read and dropped to keep the connection
+    /// (default 64 KiB); a longer rest closes it.
+    pub max_drain: u64,
+    /// How long a graceful shutdown waits for requests in progress (default 30 s).
+    pub shutdown_grace: Duration,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            max_request_line: 8 * 1024,
+            max_head: 32 * 1024,
+            max_headers: 100,
+            header_timeout: Duration::from_secs(10),
+            keep_alive_timeout: Duration::from_secs(75),
+            body_read_timeout: Duration::from_secs(30),
+            max_drain: 64 * 1024,
+            shutdown_grace: Duration::from_secs(30),
+        }
+    }
+}
+
+impl ServerConfig {
+    fn limits(&self) -> HeadLimits {
+        HeadLimits {
+            max_request_line: self.max_request_line,
+            max_head: self.max_head,
+            max_headers: self.max_headers,
+        }
+    }
+}
+
+/// Why a server could not start or stopped.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ServeError {
+    /// A route of the application is invalid.
+    Route(RouteError),
+    /// Binding or accepting failed.
+    Io(io::Error),
+}
+
+impl fmt::Display for ServeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ServeError::Route(error) => write!(f, "invalid application: {error}"),
+            ServeError::Io(error) => write!(f, "cannot serve: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for ServeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ServeError::Route(error) => Some(error),
+            ServeError::Io(error) => Some(error),
+        }
+    }
+}
+
+/// An application served over HTTP/1.1 on a socket of its own (aiohttp's `web.run_app`).
+///
+/// ```no_run
+/// # wasio::run(async {
+/// use wasio::http::server::{App, Server, get};
+///
+/// let app = App::new().route("/", get(|_| async { "Hello, World!" }));
+/// let server = Server::bind("127.0.0.1:8080", app).await?;
+/// println!("serving on http://{}", server.local_addr());
+/// server.run().await?;
+/// # Ok::<(), wasio::http::server::ServeError>(())
+/// # });
+/// ```
+pub struct Server {
+    listener: TcpListener,
+    service: Service,
+    config: ServerConfig,
+}
+
+impl Server {
+    /// Binds `addr` for `app` (an [`App`](super::App), a [`Service`] or a handler).
+    pub async fn bind(addr: impl ToSocketAddrs, app: impl IntoService) -> Result<Server, ServeError> {
+        let service = app.into_service().map_err(ServeError::Route)?;
+        let listener = TcpListener::bind(addr).await.map_err(ServeError::Io)?;
+        Ok(Server {
+            listener,
+            service,
+            config: ServerConfig::default(),
+        })
+    }
+
+    /// The server with other limits and timeouts.
+    pub fn with_config(mut self, config: ServerConfig) -> Server {
+        self.config = config;
+        self
+    }
+
+    /// The address the server listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr()
+    }
+
+    /// Serves until the listener fails.
+    pub async fn run(self) -> Result<(), ServeError> {
+        self.run_until(std::future::pending()).await
+    }
+
+    /// Serves until `shutdown` completes, then shuts down gracefully: no new connection is
+    /// accepted, idle connections close, requests in progress finish (their connections then
+    /// close), and after [`ServerConfig::shutdown_grace`] whatever is left is cancelled.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()>) -> Result<(), ServeError> {
+        let Server {
+            listener,
+            service,
+            config,
+        } = self;
+        let config = Rc::new(config);
+        let (stop, stopping) = watch::channel(false);
+        let connections = Rc::new(Connections::default());
+        let accepting = async {
+            loop {
+                match listener.accept().await {
+                    Ok((stream, _)) => connections.spawn(conn::serve(
+                        stream,
+                        service.clone(),
+                        config.clone(),
+                        stopping.clone(),
+                    )),
+                    Err(error) => {
+                        // Out of sockets, say: wait a little for some to close.
+                        eprintln!("wasio: accept: {error}");
+                        sleep(Duration::from_millis(100)).await;
+                    }
+                }
+            }
+        };
+        futures_lite::future::or(accepting, shutdown).await;
+        drop(listener);
+        stop.send_replace(true);
+        if timeout(config.shutdown_grace, connections.all_done()).await.is_err() {
+            connections.abort_all();
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Server {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Server")
+            .field("local_addr", &self.local_addr())
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Serves `app` on `addr` until the listener fails: `Server::bind(addr, app)` then `run`.
+pub async fn serve(addr: impl ToSocketAddrs, app: impl IntoService) -> Result<(), ServeError> {
+    Server::bind(addr, app).await?.run().await
+}
+
+/// The connections being served, to wait for or cancel at shutdown.
+#[derive(Default)]
+struct Connections {
+    running: RefCell<Slab<AbortHandle>>,
+    done: Notify,
+}
+
+impl Connections {
+    fn spawn(self: &Rc<Self>, connection: impl Future<Output = ()> + 'static) {
+        let key = self.running.borrow().vacant_key();
+        let this = self.clone();
+        let task = crate::spawn(async move {
+            connection.await;
+            this.running.borrow_mut().try_remove(key);
+            if this.running.borrow().is_empty() {
+                this.done.notify_waiters();
+            }
+        });
+        self.running.borrow_mut().insert(task.abort_handle());
+    }
+
+    async fn all_done(&self) {
+        while !self.running.borrow().is_empty() {
+            self.done.notified().await;
+        }
+    }
+
+    fn abort_all(&self) {
+        let running: Vec<AbortHandle> = self.running.borrow_mut().drain().collect();
+        for connection in running {
+            connection.abort();
+        }
+    }
+}

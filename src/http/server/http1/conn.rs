@@ -1,0 +1,247 @@
+//! One connection: requests read, answered and written in turn, kept alive or pipelined,
+//! until the client goes, a limit is hit, or the server shuts down.
+
+use std::cell::RefCell;
+use std::future::{Future, poll_fn};
+use std::net::SocketAddr;
+use std::rc::Rc;
+use std::task::Poll;
+
+use bytes::BytesMut;
+use futures_lite::StreamExt;
+use http::{Method, StatusCode, Uri, Version};
+
+use super::ServerConfig;
+use super::head::{Framing, Head, HeadError, parse};
+use super::input::{BodyReader, Input, Left};
+use super::output::{Exchange, Output};
+use crate::http::Body;
+use crate::http::server::request::{Request, Source};
+use crate::http::server::response::{Parts, Upgraded};
+use crate::http::server::{HttpError, IntoResponse, Service};
+use crate::net::TcpStream;
+use crate::sync::watch;
+use crate::time::{Instant, sleep_until};
+
+/// Serves requests on `stream` until it closes.
+pub(crate) async fn serve(
+    stream: TcpStream,
+    service: Service,
+    config: Rc<ServerConfig>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let peer = stream.peer_addr();
+    let (reader, writer) = stream.into_split();
+    let input = Rc::new(RefCell::new(Input {
+        stream: reader,
+        buffer: BytesMut::with_capacity(8 * 1024),
+    }));
+    let output = Rc::new(RefCell::new(Output::new(writer)));
+    loop {
+        let head = match next_head(&input, &config, &mut shutdown).await {
+            Ok(Some(head)) => head,
+            Ok(None) => return,
+            Err(error) => {
+                let refusal = HttpError::new(error.status, error.reason).into_response();
+                let exchange = Exchange {
+                    version: Version::HTTP_11,
+                    head_request: false,
+                    keep_alive: false,
+                };
+                let parts = refusal.into_parts();
+                let mut out = output.borrow_mut();
+                let _ = out.send(parts.status, parts.headers, parts.body, None, exchange).await;
+                return;
+            }
+        };
+        let exchange = Exchange {
+            version: head.version,
+            head_request: head.method == Method::HEAD,
+            keep_alive: head.keep_alive && !*shutdown.borrow(),
+        };
+        let Some((request, left)) = request(head, peer, &input, &output, &config) else {
+            let parts = HttpError::bad_request("the request target is not a valid path")
+                .into_response()
+                .into_parts();
+            let exchange = Exchange { keep_alive: false, ..exchange };
+            let _ = output.borrow_mut().send(parts.status, parts.headers, parts.body, None, exchange).await;
+            return;
+        };
+        let response = service.call(request).await.into_parts();
+        let reusable = finish_body(&input, &left, &output, &config).await;
+        if response.upgrade.is_some() && response.status == StatusCode::SWITCHING_PROTOCOLS {
+            return upgrade(response, input, output, exchange).await;
+        }
+        let Parts { status, headers, body, trailers, .. } = response;
+        let exchange = Exchange {
+            keep_alive: exchange.keep_alive && reusable,
+            ..exchange
+        };
+        let sent = output.borrow_mut().send(status, headers, body, trailers, exchange).await;
+        match sent {
+            Ok(true) => {}
+            Ok(false) | Err(_) => {
+                let mut out = output.borrow_mut();
+                let _ = futures_lite::io::AsyncWriteExt::close(&mut out.stream).await;
+                return;
+            }
+        }
+    }
+}
+
+/// The next request head: `None` when the client closed, stayed idle too long, or the
+/// server is shutting down between requests.
+async fn next_head(
+    input: &Rc<RefCell<Input>>,
+    config: &ServerConfig,
+    shutdown: &mut watch::Receiver<bool>,
+) -> Result<Option<Head>, HeadError> {
+    let mut input = input.borrow_mut();
+    let mut started: Option<Instant> = None;
+    let idle_until = Instant::now() + config.keep_alive_timeout;
+    loop {
+        if !input.buffer.is_empty() {
+            if let Some((head, used)) = parse(&input.buffer, &config.limits())? {
+                let _ = input.buffer.split_to(used);
+                return Ok(Some(head));
+            }
+        }
+        let deadline = match started {
+            None if input.buffer.is_empty() => idle_until,
+            None => {
+                let now = Instant::now();
+                started = Some(now);
+                now + config.header_timeout
+            }
+            Some(at) => at + config.header_timeout,
+        };
+        let idle = input.buffer.is_empty();
+        let mut timer = sleep_until(deadline);
+        let mut changed = shutdown.changed();
+        let event = poll_fn(|cx| {
+            if let Poll::Ready(read) = input.poll_fill(cx) {
+                return Poll::Ready(Event::Read(read.unwrap_or(0)));
+            }
+            if timer.poll_deadline(cx).is_ready() {
+                return Poll::Ready(Event::Timeout);
+            }
+            if idle && std::pin::Pin::new(&mut changed).poll(cx).is_ready() {
+                return Poll::Ready(Event::Shutdown);
+            }
+            Poll::Pending
+        })
+        .await;
+        match event {
+            Event::Read(0) | Event::Shutdown => return Ok(None),
+            Event::Read(_) => {}
+            Event::Timeout if idle => return Ok(None),
+            Event::Timeout => {
+                return Err(HeadError {
+                    status: StatusCode::REQUEST_TIMEOUT,
+                    reason: "the request head took too long",
+                });
+            }
+        }
+    }
+}
+
+enum Event {
+    Read(usize),
+    Timeout,
+    Shutdown,
+}
+
+/// The request for `head`, with a body read from the connection, and what is left of it.
+fn request(
+    head: Head,
+    peer: SocketAddr,
+    input: &Rc<RefCell<Input>>,
+    output: &Rc<RefCell<Output>>,
+    config: &ServerConfig,
+) -> Option<(Request, Rc<RefCell<Left>>)> {
+    let uri: Uri = head.target.parse().ok()?;
+    let left = Rc::new(RefCell::new(Left::new(head.framing)));
+    let body = match head.framing {
+        Framing::Empty => Source::Empty,
+        _ => {
+            if head.expect_continue {
+                output.borrow_mut().expect_continue();
+            }
+            Source::Stream(Box::pin(BodyReader {
+                input: input.clone(),
+                left: left.clone(),
+                continue_to: head.expect_continue.then(|| output.clone()),
+                read_timeout: config.body_read_timeout,
+                idle: None,
+            }))
+        }
+    };
+    let request = Request::new(head.method, uri, head.version, head.headers, Some(peer), body);
+    Some((request, left))
+}
+
+/// After the handler: reads and drops what it left of the body (up to
+/// [`ServerConfig::max_drain`]), so the next request can be read. Returns whether the
+/// connection can carry another request.
+async fn finish_body(
+    input: &Rc<RefCell<Input>>,
+    left: &Rc<RefCell<Left>>,
+    output: &Rc<RefCell<Output>>,
+    config: &ServerConfig,
+) -> bool {
+    if matches!(*left.borrow(), Left::Done) {
+        return true;
+    }
+    if output.borrow().continue_unsent() {
+        // The client waits to be asked for the body, which was not wanted.
+        *left.borrow_mut() = Left::Done;
+        return false;
+    }
+    let mut rest = BodyReader {
+        input: input.clone(),
+        left: left.clone(),
+        continue_to: None,
+        read_timeout: config.body_read_timeout,
+        idle: None,
+    };
+    let mut drained = 0u64;
+    while let Some(chunk) = rest.next().await {
+        match chunk {
+            Ok(chunk) => {
+                drained += chunk.len() as u64;
+                if drained > config.max_drain {
+                    *left.borrow_mut() = Left::Done;
+                    return false;
+                }
+            }
+            Err(_) => return false,
+        }
+    }
+    true
+}
+
+/// Sends the `101` head and hands the connection to the response's upgrade.
+async fn upgrade(
+    response: Parts,
+    input: Rc<RefCell<Input>>,
+    output: Rc<RefCell<Output>>,
+    exchange: Exchange,
+) {
+    let Parts { status, headers, upgrade, .. } = response;
+    let sent = output
+        .borrow_mut()
+        .send(status, headers, Body::empty(), None, Exchange { head_request: true, ..exchange })
+        .await;
+    let (Ok(_), Some(on_upgrade)) = (sent, upgrade) else {
+        return;
+    };
+    let (Ok(input), Ok(output)) = (Rc::try_unwrap(input), Rc::try_unwrap(output)) else {
+        // A request body the handler kept alive still holds the connection.
+        return;
+    };
+    let input = input.into_inner();
+    let Ok(stream) = TcpStream::reunite(input.stream, output.into_inner().stream) else {
+        return;
+    };
+    on_upgrade(Upgraded::new(stream, input.buffer.freeze())).await;
+}
