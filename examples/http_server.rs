@@ -23,7 +23,10 @@ async fn hello(request: Request) -> String {
 }
 
 async fn list_items(request: Request) -> Json<Vec<serde_json::Value>> {
-    let items = request.state::<Items>().map(|i| i.0.borrow().clone()).unwrap_or_default();
+    let items = request
+        .state::<Items>()
+        .map(|i| i.0.borrow().clone())
+        .unwrap_or_default();
     Json(items)
 }
 
@@ -74,7 +77,9 @@ wasio::export_http!(app());
 
 #[wasio::main]
 async fn main() -> Result<(), wasio::http::server::ServeError> {
-    let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:8080".into());
+    let addr = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "127.0.0.1:8080".into());
     let server = wasio::http::server::Server::bind(addr.as_str(), app()).await?;
     println!("serving on http://{}", server.local_addr());
     server.run().await

@@ -97,7 +97,7 @@ pub enum Error {
         /// Why it failed.
         detail: String,
     },
-    /// [`Response::error_for_status`](crate::http::Response::error_for_status) found a
+    /// [`ClientResponse::error_for_status`](crate::http::ClientResponse::error_for_status) found a
     /// 4xx or 5xx status.
     Status {
         /// The response's URL.

@@ -8,9 +8,9 @@
 //! | `aiohttp.ClientSession(base_url=..., headers=..., timeout=...)` | [`Client::builder`] |
 //! | `session.get(url, params=..., headers=...)` | [`Client::get`]`(url).query(..).header(..).send()` |
 //! | `json=`, `data=` (form), a streaming `data=` | [`RequestBuilder::json`], [`RequestBuilder::form`], [`RequestBuilder::body`] |
-//! | `await resp.text()`, `.read()`, `.json()` | [`Response::text`], [`Response::bytes`], [`Response::json`] |
-//! | `resp.content.iter_chunked(n)` | [`Response::chunk`], [`Response::chunks`] |
-//! | `resp.raise_for_status()` | [`Response::error_for_status`] |
+//! | `await resp.text()`, `.read()`, `.json()` | [`ClientResponse::text`], [`ClientResponse::bytes`], [`ClientResponse::json`] |
+//! | `resp.content.iter_chunked(n)` | [`ClientResponse::chunk`], [`ClientResponse::chunks`] |
+//! | `resp.raise_for_status()` | [`ClientResponse::error_for_status`] |
 //! | `ClientTimeout(total, connect, sock_read)` | `timeout`, `connect_timeout`, `first_byte_timeout`, `between_bytes_timeout` |
 //! | `CookieJar` | [`CookieJar`], [`ClientBuilder::cookie_store`] |
 //! | `TCPConnector(limit=n)` | [`ClientBuilder::max_concurrency`] |
@@ -21,12 +21,13 @@ mod client;
 mod error;
 mod fields;
 mod incoming;
+mod percent;
 pub mod server;
 
 pub use body::{Body, BodyStream};
 pub use client::{
-    Chunks, Client, ClientBuilder, CookieJar, DEFAULT_MAX_BODY_SIZE, MAX_COOKIE_SIZE, MAX_COOKIES,
-    Redirect, RequestBuilder, Response,
+    Chunks, Client, ClientBuilder, ClientResponse, CookieJar, DEFAULT_MAX_BODY_SIZE,
+    DEFAULT_TIMEOUT, MAX_COOKIE_SIZE, MAX_COOKIES, Redirect, RequestBuilder,
 };
 pub use error::{Error, ErrorCode, TimeoutKind};
 pub use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode, Uri, header};

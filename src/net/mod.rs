@@ -29,7 +29,7 @@ mod udp;
 pub use addr::ToSocketAddrs;
 pub use dns::lookup_host;
 pub use tcp_listener::{Accept, DEFAULT_BACKLOG, Incoming, TcpListener};
-pub use tcp_stream::{OwnedReadHalf, OwnedWriteHalf, TcpStream};
+pub use tcp_stream::{OwnedReadHalf, OwnedWriteHalf, ReuniteError, TcpStream};
 pub use udp::UdpSocket;
 pub use wasip2::sockets::network::ErrorCode;
 

@@ -130,16 +130,16 @@ impl TcpStream {
         (self.reader, self.writer)
     }
 
-    /// Puts two halves of the same connection back together; gives them back if they belong
-    /// to different connections.
+    /// Puts two halves of the same connection back together; gives them back, in the error,
+    /// if they belong to different connections.
     pub fn reunite(
         reader: OwnedReadHalf,
         writer: OwnedWriteHalf,
-    ) -> Result<TcpStream, (OwnedReadHalf, OwnedWriteHalf)> {
+    ) -> Result<TcpStream, ReuniteError> {
         if Rc::ptr_eq(&reader.socket, &writer.socket) {
             Ok(TcpStream { reader, writer })
         } else {
-            Err((reader, writer))
+            Err(ReuniteError(Box::new((reader, writer))))
         }
     }
 
@@ -148,6 +148,30 @@ impl TcpStream {
         (&mut self.reader, &mut self.writer)
     }
 }
+
+/// Two halves given to [`TcpStream::reunite`] that belong to different connections.
+pub struct ReuniteError(Box<(OwnedReadHalf, OwnedWriteHalf)>);
+
+impl ReuniteError {
+    /// The two halves, given back.
+    pub fn into_halves(self) -> (OwnedReadHalf, OwnedWriteHalf) {
+        *self.0
+    }
+}
+
+impl fmt::Debug for ReuniteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("ReuniteError").finish_non_exhaustive()
+    }
+}
+
+impl fmt::Display for ReuniteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the halves belong to different TCP connections")
+    }
+}
+
+impl std::error::Error for ReuniteError {}
 
 async fn connect_to(addr: SocketAddr) -> io::Result<TcpStream> {
     let network = instance_network();

@@ -8,6 +8,7 @@ mod response;
 mod transport;
 mod url;
 
+use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
 use std::time::Duration;
@@ -20,15 +21,18 @@ use http::{Method, Request, Uri};
 pub use cookies::{CookieJar, MAX_COOKIE_SIZE, MAX_COOKIES};
 pub use redirect::Redirect;
 pub use request::RequestBuilder;
-pub use response::{Chunks, Response};
+pub use response::{Chunks, ClientResponse};
 
 use super::{Body, Error, TimeoutKind};
 use crate::sync::Semaphore;
 use crate::time::{Instant, timeout_at};
 use transport::HostTimeouts;
 
-/// How large a response body [`Response::bytes`] and friends read by default: 64 MiB.
+/// How large a response body [`ClientResponse::bytes`] and friends read by default: 64 MiB.
 pub const DEFAULT_MAX_BODY_SIZE: u64 = 64 * 1024 * 1024;
+
+/// The total deadline of a request by default: 5 minutes, as aiohttp's `ClientTimeout`.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// An HTTP client session (aiohttp's `ClientSession`): default headers, a base URL,
 /// timeouts, redirects, an optional cookie jar and a concurrency limit, shared by every
@@ -78,9 +82,9 @@ impl Default for Client {
 }
 
 impl Client {
-    /// A client with the defaults: no base URL, a `user-agent` of `wasio/<version>`, no total
-    /// timeout (the host's own apply), 10 redirects, no cookies, no concurrency limit, and
-    /// bodies of at most [`DEFAULT_MAX_BODY_SIZE`].
+    /// A client with the defaults: no base URL, a `user-agent` of `wasio/<version>`, a total
+    /// timeout of [`DEFAULT_TIMEOUT`] (as aiohttp), 10 redirects, no cookies, no concurrency
+    /// limit, and bodies of at most [`DEFAULT_MAX_BODY_SIZE`].
     pub fn new() -> Client {
         Client {
             config: Rc::new(ClientBuilder::new().config),
@@ -128,13 +132,15 @@ impl Client {
     }
 
     /// Sends an `http::Request` built elsewhere, with this client's settings.
-    pub async fn execute(&self, request: Request<Body>) -> Result<Response, Error> {
+    pub async fn execute(&self, request: Request<Body>) -> Result<ClientResponse, Error> {
         let (parts, body) = request.into_parts();
         let url = self.resolve(&parts.uri.to_string())?;
+        let mut headers = self.config.headers.clone();
+        merge_headers(&mut headers, parts.headers);
         let prepared = Prepared {
             method: parts.method,
             url,
-            headers: parts.headers,
+            headers,
             body,
             timeouts: self.config.timeouts,
             total: self.config.total,
@@ -159,15 +165,17 @@ impl Client {
         })
     }
 
-    pub(crate) async fn send(&self, request: Prepared) -> Result<Response, Error> {
+    pub(crate) async fn send(&self, mut request: Prepared) -> Result<ClientResponse, Error> {
+        move_credentials(&mut request)?;
         let deadline = request.total.map(|total| Instant::now() + total);
-        let url = request.url.clone();
-        let work = self.follow(request, deadline);
+        // The URL being requested, for the error if the deadline passes during a redirect.
+        let current = RefCell::new(request.url.clone());
+        let work = self.follow(request, deadline, &current);
         match deadline {
             Some(deadline) => timeout_at(deadline, work)
                 .await
                 .map_err(|_| Error::Timeout {
-                    url,
+                    url: current.take(),
                     kind: TimeoutKind::Total,
                 })?,
             None => work.await,
@@ -179,7 +187,8 @@ impl Client {
         &self,
         request: Prepared,
         deadline: Option<Instant>,
-    ) -> Result<Response, Error> {
+        current: &RefCell<Uri>,
+    ) -> Result<ClientResponse, Error> {
         let config = &self.config;
         let permit = match &config.limit {
             Some(limit) => limit.clone().acquire_owned().await.ok(),
@@ -195,9 +204,15 @@ impl Client {
             ..
         } = request;
         for hop in 0.. {
+            current.replace(url.clone());
             let replay = body.try_clone();
             let mut sent_headers = headers.clone();
             if let Some(cookie) = config.cookies.as_ref().and_then(|jar| jar.header_for(&url)) {
+                // The jar's cookies join any the request set itself.
+                let cookie = match sent_headers.get(COOKIE).and_then(|v| v.to_str().ok()) {
+                    Some(own) => format!("{own}; {cookie}"),
+                    None => cookie,
+                };
                 if let Ok(value) = HeaderValue::try_from(cookie) {
                     sent_headers.insert(COOKIE, value);
                 }
@@ -210,7 +225,13 @@ impl Client {
                     }
                 }
             }
-            let location = head.headers.get(LOCATION).and_then(|v| v.to_str().ok());
+            let location = match head.headers.get(LOCATION) {
+                Some(value) => Some(value.to_str().map_err(|_| Error::InvalidUrl {
+                    url: String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                    reason: "the redirect location is not ASCII",
+                })?),
+                None => None,
+            };
             let next = if config.redirect.max() == 0 {
                 None
             } else {
@@ -223,11 +244,9 @@ impl Client {
             };
             let next = next.filter(|next| !next.keep_body || replay.is_some());
             let Some(next) = next else {
-                return Ok(Response::new(
-                    head.status,
-                    head.headers,
+                return Ok(ClientResponse::new(
+                    head,
                     url,
-                    head.body,
                     max_body_size,
                     deadline,
                     permit,
@@ -244,6 +263,7 @@ impl Client {
             } else {
                 for name in [
                     "content-type",
+                    "content-length",
                     "content-encoding",
                     "content-language",
                     "content-location",
@@ -253,7 +273,9 @@ impl Client {
                 Body::empty()
             };
             if next.cross_origin {
+                // Credentials stay with their origin; the jar sends the next one's cookies.
                 headers.remove(AUTHORIZATION);
+                headers.remove(COOKIE);
             }
             method = next.method;
             url = next.url;
@@ -302,7 +324,7 @@ impl ClientBuilder {
                 base_url: None,
                 headers,
                 timeouts: HostTimeouts::default(),
-                total: None,
+                total: Some(DEFAULT_TIMEOUT),
                 redirect: Redirect::default(),
                 cookies: None,
                 limit: None,
@@ -353,13 +375,21 @@ impl ClientBuilder {
     }
 
     /// A deadline for each whole request, redirects and body reading included, enforced by
-    /// wasio's own timer ([`TimeoutKind::Total`]).
+    /// wasio's own timer ([`TimeoutKind::Total`]; default [`DEFAULT_TIMEOUT`]).
     pub fn timeout(mut self, total: Duration) -> Self {
         self.config.total = Some(total);
         self
     }
 
-    /// How long connecting may take ([`TimeoutKind::Connect`]; enforced by the host).
+    /// No total deadline: only the host's connect, first-byte and between-bytes timeouts.
+    pub fn no_timeout(mut self) -> Self {
+        self.config.total = None;
+        self
+    }
+
+    /// How long connecting may take ([`TimeoutKind::Connect`]; enforced by the host). In
+    /// wasmtime 48 it covers the TCP connection, not a TLS handshake: the total deadline
+    /// bounds that.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.config.timeouts.connect = Some(timeout);
         self
@@ -408,14 +438,16 @@ impl ClientBuilder {
         self
     }
 
-    /// The client, or the first setting that was refused.
+    /// The client, or the first setting that was refused (a default header the host forbids
+    /// included).
     pub fn build(self) -> Result<Client, Error> {
-        match self.error {
-            Some(error) => Err(error),
-            None => Ok(Client {
-                config: Rc::new(self.config),
-            }),
+        if let Some(error) = self.error {
+            return Err(error);
         }
+        crate::http::fields::to_fields(&self.config.headers)?;
+        Ok(Client {
+            config: Rc::new(self.config),
+        })
     }
 
     fn fail(&mut self, error: Error) {
@@ -427,6 +459,55 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder").finish_non_exhaustive()
     }
+}
+
+/// Every value of `extra` into `headers`, replacing the values `headers` had for those names.
+pub(crate) fn merge_headers(headers: &mut HeaderMap, extra: HeaderMap) {
+    let mut last = None;
+    for (name, value) in extra {
+        let name = match name {
+            Some(name) => {
+                headers.remove(&name);
+                last = Some(name.clone());
+                name
+            }
+            None => match &last {
+                Some(name) => name.clone(),
+                None => continue,
+            },
+        };
+        headers.append(name, value);
+    }
+}
+
+/// Moves `user:password@` out of the URL into basic authentication (unless the request
+/// already authenticates): the host would take it for part of the host name.
+fn move_credentials(request: &mut Prepared) -> Result<(), Error> {
+    let Some(authority) = request.url.authority() else {
+        return Ok(());
+    };
+    let Some((userinfo, host)) = authority.as_str().rsplit_once('@') else {
+        return Ok(());
+    };
+    let invalid = || Error::InvalidUrl {
+        url: request.url.to_string(),
+        reason: "not a valid URL",
+    };
+    let decode = |s: &str| crate::http::percent::decode(s).unwrap_or_else(|| s.to_string());
+    let (user, password) = match userinfo.split_once(':') {
+        Some((user, password)) => (decode(user), Some(decode(password))),
+        None => (decode(userinfo), None),
+    };
+    let mut parts = request.url.clone().into_parts();
+    parts.authority = Some(host.parse().map_err(|_| invalid())?);
+    let url = Uri::from_parts(parts).map_err(|_| invalid())?;
+    if !request.headers.contains_key(AUTHORIZATION) {
+        let value = request::basic_auth_value(&user, password.as_deref());
+        let (name, value) = header("authorization", &value)?;
+        request.headers.insert(name, value);
+    }
+    request.url = url;
+    Ok(())
 }
 
 /// A header name and value, checked.

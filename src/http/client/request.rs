@@ -7,7 +7,7 @@ use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
 use http::{Method, Uri};
 
 use super::{Client, Prepared, header, url};
-use crate::http::{Body, Error, Response};
+use crate::http::{Body, ClientResponse, Error};
 
 /// A request being built by a [`Client`]; [`send`](RequestBuilder::send) sends it. A step
 /// that fails (a bad header, a body that does not serialize) is reported by `send`.
@@ -67,14 +67,19 @@ impl RequestBuilder {
         })
     }
 
-    /// Sets several headers (each replacing a default of the same name).
+    /// Sets several headers, every value of each (replacing a default of the same name).
     pub fn headers(self, headers: HeaderMap) -> Self {
         self.map(|request| {
-            for (name, value) in headers {
-                if let Some(name) = name {
-                    request.headers.insert(name, value);
-                }
-            }
+            super::merge_headers(&mut request.headers, headers);
+            Ok(())
+        })
+    }
+
+    /// Adds a value to a header, keeping those it has (for repeated headers).
+    pub fn append_header(self, name: &str, value: &str) -> Self {
+        self.map(|request| {
+            let (name, value) = header(name, value)?;
+            request.headers.append(name, value);
             Ok(())
         })
     }
@@ -190,8 +195,8 @@ impl RequestBuilder {
     }
 
     /// Sends the request and waits for the response head (status and headers); the body is
-    /// read from the [`Response`].
-    pub async fn send(self) -> Result<Response, Error> {
+    /// read from the [`ClientResponse`].
+    pub async fn send(self) -> Result<ClientResponse, Error> {
         self.client.send(self.request?).await
     }
 }

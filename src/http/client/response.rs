@@ -1,4 +1,4 @@
-//! `Response`: status, headers, and a body read all at once or chunk by chunk.
+//! `ClientResponse`: status, headers, and a body read all at once or chunk by chunk.
 
 use std::fmt;
 use std::future::Future;
@@ -10,6 +10,7 @@ use futures_lite::Stream;
 use http::header::CONTENT_LENGTH;
 use http::{HeaderMap, StatusCode, Uri};
 
+use crate::http::client::transport::{AbortOnDrop, Head};
 use crate::http::incoming::Incoming;
 use crate::http::{Error, TimeoutKind};
 use crate::sync::OwnedSemaphorePermit;
@@ -17,11 +18,11 @@ use crate::time::{Instant, timeout_at};
 
 /// A response from the [`Client`](super::Client) (aiohttp's `ClientResponse`).
 ///
-/// The status and headers are here; the body is read with [`bytes`](Response::bytes),
-/// [`text`](Response::text) or [`json`](Response::json) (at most
-/// [`max_body_size`](Response::max_body_size) bytes, [`Error::BodyTooLarge`] past it), or
-/// chunk by chunk with [`chunk`](Response::chunk) and [`chunks`](Response::chunks).
-pub struct Response {
+/// The status and headers are here; the body is read with [`bytes`](ClientResponse::bytes),
+/// [`text`](ClientResponse::text) or [`json`](ClientResponse::json) (at most
+/// [`max_body_size`](ClientResponse::max_body_size) bytes, [`Error::BodyTooLarge`] past it), or
+/// chunk by chunk with [`chunk`](ClientResponse::chunk) and [`chunks`](ClientResponse::chunks).
+pub struct ClientResponse {
     status: StatusCode,
     headers: HeaderMap,
     url: Uri,
@@ -29,29 +30,34 @@ pub struct Response {
     received: u64,
     max_body_size: u64,
     deadline: Option<Instant>,
+    trailers: Option<HeaderMap>,
     /// The client's concurrency slot, held until the response is dropped.
     _permit: Option<OwnedSemaphorePermit>,
+    /// The task still sending the request body, stopped with the response.
+    _upload: Option<AbortOnDrop>,
 }
 
-impl Response {
+impl ClientResponse {
+    /// The response whose head arrived from `url`, read within `deadline`, holding the
+    /// client's concurrency slot (`permit`) until it is dropped.
     pub(crate) fn new(
-        status: StatusCode,
-        headers: HeaderMap,
+        head: Head,
         url: Uri,
-        body: Incoming,
         max_body_size: u64,
         deadline: Option<Instant>,
         permit: Option<OwnedSemaphorePermit>,
-    ) -> Response {
-        Response {
-            status,
-            headers,
+    ) -> ClientResponse {
+        ClientResponse {
+            status: head.status,
+            headers: head.headers,
             url,
-            body,
+            body: head.body,
             received: 0,
             max_body_size,
             deadline,
+            trailers: None,
             _permit: permit,
+            _upload: head.upload,
         }
     }
 
@@ -93,7 +99,7 @@ impl Response {
 
     /// The response itself for a 1xx, 2xx or 3xx status; [`Error::Status`] for 4xx and 5xx
     /// (aiohttp's `raise_for_status`).
-    pub fn error_for_status(self) -> Result<Response, Error> {
+    pub fn error_for_status(self) -> Result<ClientResponse, Error> {
         if self.status.is_client_error() || self.status.is_server_error() {
             return Err(Error::Status {
                 url: self.url.clone(),
@@ -141,7 +147,13 @@ impl Response {
         let Some(second) = self.chunk().await? else {
             return Ok(first);
         };
-        let expected = self.content_length().unwrap_or(0).min(self.max_body_size);
+        // What the server announces is a hint, not a promise: reserve at most 1 MiB up front
+        // and grow as bytes actually arrive.
+        let expected = self
+            .content_length()
+            .unwrap_or(0)
+            .min(self.max_body_size)
+            .min(1 << 20);
         let mut all = BytesMut::with_capacity(usize::try_from(expected).unwrap_or(0));
         all.extend_from_slice(&first);
         all.extend_from_slice(&second);
@@ -173,17 +185,22 @@ impl Response {
     /// The trailers that followed the body, once it has been read to its end; `None` when
     /// the server sent none (or the body has not been read yet).
     pub async fn trailers(&mut self) -> Result<Option<HeaderMap>, Error> {
-        self.body.trailers().await
+        if self.trailers.is_none() {
+            self.trailers = self.body.trailers().await?;
+        }
+        Ok(self.trailers.clone())
     }
 }
 
-type ReadChunk = Pin<Box<dyn Future<Output = (Result<Option<Bytes>, Error>, Response)>>>;
+type ReadChunk = Pin<Box<dyn Future<Output = (Result<Option<Bytes>, Error>, ClientResponse)>>>;
 
-async fn read_chunk(mut response: Response) -> (Result<Option<Bytes>, Error>, Response) {
+async fn read_chunk(
+    mut response: ClientResponse,
+) -> (Result<Option<Bytes>, Error>, ClientResponse) {
     (response.chunk().await, response)
 }
 
-/// The stream of [`Response::chunks`].
+/// The stream of [`ClientResponse::chunks`].
 #[must_use = "streams do nothing unless polled"]
 pub struct Chunks {
     next: Option<ReadChunk>,
@@ -215,9 +232,9 @@ impl fmt::Debug for Chunks {
     }
 }
 
-impl fmt::Debug for Response {
+impl fmt::Debug for ClientResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Response")
+        f.debug_struct("ClientResponse")
             .field("status", &self.status)
             .field("url", &self.url)
             .field("headers", &self.headers)

@@ -10,11 +10,11 @@ use wasip2::http::types::{
     IncomingResponse, OutgoingBody, OutgoingRequest, RequestOptions, Scheme,
 };
 
-use crate::http::incoming::Incoming;
 use crate::http::fields::{from_fields, to_fields, to_wasi_method};
+use crate::http::incoming::Incoming;
 use crate::http::{Body, Error, TimeoutKind};
 use crate::io::{AsyncOutputStream, AsyncWriteExt};
-use crate::runtime::AsyncPollable;
+use crate::runtime::{AbortHandle, AsyncPollable};
 
 /// The deadlines the host enforces for each request.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -29,6 +29,17 @@ pub(crate) struct Head {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Incoming,
+    /// The task still writing the request body, if any.
+    pub(crate) upload: Option<AbortOnDrop>,
+}
+
+/// Aborts a task when dropped: the request-body writer lives no longer than its exchange.
+pub(crate) struct AbortOnDrop(AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// Sends one request and waits for the response head. The body is written by a task of its
@@ -75,7 +86,8 @@ pub(crate) async fn send(
 
     let future = handle(request, Some(options(timeouts)))
         .map_err(|code| Error::from_code(url, code, TimeoutKind::FirstByte))?;
-    // An empty body is finished at once; any other is written by a task of its own.
+    // An empty body is finished at once; any other is written by a task of its own, which
+    // stops if the exchange is given up.
     let writer = match body.len() {
         Some(0) => {
             let _ = OutgoingBody::finish(outgoing, None);
@@ -83,6 +95,7 @@ pub(crate) async fn send(
         }
         _ => Some(crate::spawn(write_body(outgoing, body))),
     };
+    let upload = writer.as_ref().map(|w| AbortOnDrop(w.abort_handle()));
     let ready = AsyncPollable::new(future.subscribe());
     ready.wait_not_ready().await;
     drop(ready);
@@ -102,7 +115,9 @@ pub(crate) async fn send(
         }
         Some(Err(())) | None => unreachable!("the response future is ready and read once"),
     };
-    head(url, response)
+    let mut head = head(url, response)?;
+    head.upload = upload.filter(|_| writer.is_some_and(|w| !w.is_finished()));
+    Ok(head)
 }
 
 fn head(url: &Uri, response: IncomingResponse) -> Result<Head, Error> {
@@ -120,6 +135,7 @@ fn head(url: &Uri, response: IncomingResponse) -> Result<Head, Error> {
         status,
         headers,
         body: Incoming::new(url.clone(), body),
+        upload: None,
     })
 }
 

@@ -3,8 +3,8 @@
 use std::fmt;
 use std::rc::Rc;
 
-use http::header::ALLOW;
 use http::StatusCode;
+use http::header::ALLOW;
 
 use super::handler::{Handler, MethodRouter, Middleware, Next, ResponseFuture};
 use super::request::{Request, StateMap};
@@ -94,7 +94,12 @@ impl App {
             } else {
                 format!("{prefix}{path}")
             };
-            add_route(&mut self.routes, &mut self.errors, &full, handlers.wrap(&chain));
+            add_route(
+                &mut self.routes,
+                &mut self.errors,
+                &full,
+                handlers.wrap(&chain),
+            );
         }
         self.errors.extend(router.errors);
         self
@@ -143,7 +148,12 @@ impl App {
     }
 }
 
-fn add_route(routes: &mut Table<MethodRouter>, errors: &mut Vec<RouteError>, path: &str, handlers: MethodRouter) {
+fn add_route(
+    routes: &mut Table<MethodRouter>,
+    errors: &mut Vec<RouteError>,
+    path: &str,
+    handlers: MethodRouter,
+) {
     match Pattern::parse(path) {
         Ok(pattern) => match routes.get_mut(&pattern) {
             Some(existing) => existing.merge(handlers),
@@ -181,7 +191,8 @@ impl Router {
         if path.starts_with('/') {
             self.routes.push((path.to_string(), handlers));
         } else {
-            self.errors.push(RouteError::new(path, "a route starts with /"));
+            self.errors
+                .push(RouteError::new(path, "a route starts with /"));
         }
         self
     }
@@ -220,7 +231,9 @@ impl Service {
     /// Answers one request, through the middleware and routes, as a server does; tests call
     /// it directly with a [`Request::builder`] request.
     pub async fn call(&self, request: Request) -> Response {
-        Next::new(self.chain.clone(), self.dispatch.clone()).run(request).await
+        Next::new(self.chain.clone(), self.dispatch.clone())
+            .run(request)
+            .await
     }
 }
 
@@ -247,7 +260,11 @@ impl Handler for Dispatch {
         let (handlers, params) = found;
         let Some(handler) = handlers.find(request.method()).cloned() else {
             let allow = handlers.allowed();
-            return ready(StatusCode::METHOD_NOT_ALLOWED.into_response().header(ALLOW, allow));
+            return ready(
+                StatusCode::METHOD_NOT_ALLOWED
+                    .into_response()
+                    .header(ALLOW, allow),
+            );
         };
         request.route(params, self.state.clone(), self.max_body_size);
         handler.call(request)

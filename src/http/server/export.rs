@@ -44,17 +44,16 @@ use futures_lite::StreamExt;
 use http::header::CONTENT_LENGTH;
 use http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, Version};
 use wasip2::http::types::{
-    IncomingRequest, Method as WasiMethod, OutgoingBody, OutgoingResponse, ResponseOutparam,
-    Scheme,
+    IncomingRequest, Method as WasiMethod, OutgoingBody, OutgoingResponse, ResponseOutparam, Scheme,
 };
 
 use super::app::Service;
 use super::request::{Request, Source};
 use super::response::{HttpError, IntoResponse, Parts, Response};
 use super::{App, Handler, RouteError};
+use crate::http::Error;
 use crate::http::fields::{from_fields, to_fields};
 use crate::http::incoming::Incoming;
-use crate::http::Error;
 use crate::io::{AsyncOutputStream, AsyncWriteExt};
 
 /// What [`export_http!`](crate::export_http) can serve: an [`App`], a [`Service`], or a single
@@ -116,7 +115,8 @@ fn to_request(request: IncomingRequest) -> Result<Request, HttpError> {
         WasiMethod::Other(other) => Method::from_bytes(other.as_bytes())
             .map_err(|_| HttpError::bad_request("the method is not valid"))?,
     };
-    let mut uri = Uri::builder().path_and_query(request.path_with_query().unwrap_or_else(|| "/".into()));
+    let mut uri =
+        Uri::builder().path_and_query(request.path_with_query().unwrap_or_else(|| "/".into()));
     if let Some(authority) = request.authority() {
         uri = uri.authority(authority);
         uri = uri.scheme(match request.scheme() {
@@ -124,14 +124,23 @@ fn to_request(request: IncomingRequest) -> Result<Request, HttpError> {
             _ => "http",
         });
     }
-    let uri = uri.build().map_err(|_| HttpError::bad_request("the URL is not valid"))?;
+    let uri = uri
+        .build()
+        .map_err(|_| HttpError::bad_request("the URL is not valid"))?;
     let headers = from_fields(request.headers());
     let body = match request.consume() {
         Ok(body) => Source::Wasi(Incoming::new(uri.clone(), body)),
         Err(()) => Source::Empty,
     };
     drop(request);
-    Ok(Request::new(method, uri, Version::HTTP_11, headers, None, body))
+    Ok(Request::new(
+        method,
+        uri,
+        Version::HTTP_11,
+        headers,
+        None,
+        body,
+    ))
 }
 
 /// Sends `response` through the host: status and headers first, then the body and trailers.
@@ -165,7 +174,10 @@ async fn send(response: Response, out: ResponseOutparam, head_only: bool) {
                     ResponseOutparam::set(out, Ok(outgoing));
                     let _ = OutgoingBody::finish(body_handle, None);
                 }
-                Err(_) => ResponseOutparam::set(out, Err(wasip2::http::types::ErrorCode::InternalError(None))),
+                Err(_) => ResponseOutparam::set(
+                    out,
+                    Err(wasip2::http::types::ErrorCode::InternalError(None)),
+                ),
             }
             return;
         }
@@ -218,7 +230,10 @@ async fn send(response: Response, out: ResponseOutparam, head_only: bool) {
 }
 
 /// The host's response and its body, with `status` and `headers`.
-fn respond(status: StatusCode, headers: &HeaderMap) -> Result<(OutgoingResponse, OutgoingBody), Error> {
+fn respond(
+    status: StatusCode,
+    headers: &HeaderMap,
+) -> Result<(OutgoingResponse, OutgoingBody), Error> {
     let outgoing = OutgoingResponse::new(to_fields(headers)?);
     outgoing
         .set_status_code(status.as_u16())

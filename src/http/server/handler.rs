@@ -182,7 +182,11 @@ impl MethodRouter {
             })
         };
         MethodRouter {
-            handlers: self.handlers.into_iter().map(|(m, h)| (m, wrap(h))).collect(),
+            handlers: self
+                .handlers
+                .into_iter()
+                .map(|(m, h)| (m, wrap(h)))
+                .collect(),
             any: self.any.map(wrap),
         }
     }
@@ -191,7 +195,11 @@ impl MethodRouter {
     pub(crate) fn find(&self, method: &Method) -> Option<&Rc<dyn Handler>> {
         let exact = |m: &Method| self.handlers.iter().find(|(h, _)| h == m).map(|(_, h)| h);
         exact(method)
-            .or_else(|| (*method == Method::HEAD).then(|| exact(&Method::GET)).flatten())
+            .or_else(|| {
+                (*method == Method::HEAD)
+                    .then(|| exact(&Method::GET))
+                    .flatten()
+            })
             .or(self.any.as_ref())
     }
 

@@ -11,7 +11,7 @@
 //! | `app["db"] = db`, `request.app["db"]` | [`App::state`], [`Request::state`] |
 //! | `await request.json()`, `.post()`, `.text()`, `request.query` | [`Request::json`], [`Request::form`], [`Request::text`], [`Request::query`] |
 //! | `web.Response(text=...)`, `web.json_response(...)` | [`Response::text`], [`Response::json`] |
-//! | `web.StreamResponse`, SSE | [`Response::stream`], [`sse`] |
+//! | `web.StreamResponse`, SSE | [`Response::stream`], [`Response::sse`], [`Sse`] |
 //! | `raise web.HTTPNotFound()` | `return Err(`[`HttpError::not_found`]`(..))` |
 //! | `web.run_app(app)` under `wasmtime serve` | [`export_http!`](crate::export_http) |
 //!
@@ -27,13 +27,18 @@ mod http1;
 mod request;
 mod response;
 mod router;
+mod sse;
 
 pub use app::{App, DEFAULT_MAX_BODY_SIZE, Router, Service};
 pub use export::IntoService;
+pub use handler::{
+    Handler, MethodRouter, Middleware, Next, ResponseFuture, any, delete, get, head, options,
+    patch, post, put,
+};
 pub use http1::{ServeError, Server, ServerConfig, serve};
-pub use handler::{Handler, MethodRouter, Middleware, Next, ResponseFuture, any, delete, get, head, options, patch, post, put};
 pub use request::{Request, RequestBuilder};
 #[cfg(feature = "json")]
 pub use response::Json;
 pub use response::{HttpError, IntoResponse, Response, Upgraded};
 pub use router::{Params, RouteError};
+pub use sse::{Event, Sse};

@@ -185,10 +185,9 @@ impl Request {
         let next = match &mut self.body {
             Source::Empty => None,
             Source::Bytes(bytes) => Some(std::mem::take(bytes)).filter(|b| !b.is_empty()),
-            Source::Wasi(incoming) => incoming
-                .next_chunk()
-                .await
-                .map_err(|error| HttpError::bad_request(format!("the request body failed: {error}")))?,
+            Source::Wasi(incoming) => incoming.next_chunk().await.map_err(|error| {
+                HttpError::bad_request(format!("the request body failed: {error}"))
+            })?,
             Source::Stream(stream) => stream.next().await.transpose()?,
         };
         if next.is_none() {
@@ -231,8 +230,11 @@ impl Request {
     #[cfg(feature = "json")]
     pub async fn json<T: serde::de::DeserializeOwned>(&mut self) -> Result<T, HttpError> {
         let bytes = self.bytes().await?;
-        serde_json::from_slice(&bytes)
-            .map_err(|error| HttpError::bad_request(format!("the request body is not the JSON expected: {error}")))
+        serde_json::from_slice(&bytes).map_err(|error| {
+            HttpError::bad_request(format!(
+                "the request body is not the JSON expected: {error}"
+            ))
+        })
     }
 
     /// The whole body as an URL-encoded form decoded into `T`; 415 for another content type,
@@ -251,7 +253,6 @@ impl Request {
         serde_urlencoded::from_bytes(&bytes)
             .map_err(|error| HttpError::bad_request(format!("the form does not fit: {error}")))
     }
-
 }
 
 impl fmt::Debug for Request {
@@ -288,8 +289,19 @@ impl RequestBuilder {
     /// The request, with `body`.
     pub fn body(self, body: impl Into<Bytes>) -> Request {
         let body: Bytes = body.into();
-        let source = if body.is_empty() { Source::Empty } else { Source::Bytes(body) };
-        Request::new(self.method, self.uri, Version::HTTP_11, self.headers, None, source)
+        let source = if body.is_empty() {
+            Source::Empty
+        } else {
+            Source::Bytes(body)
+        };
+        Request::new(
+            self.method,
+            self.uri,
+            Version::HTTP_11,
+            self.headers,
+            None,
+            source,
+        )
     }
 
     /// The request, without a body.

@@ -6,8 +6,8 @@ use std::pin::Pin;
 
 use bytes::Bytes;
 use futures_lite::Stream;
-use http::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION};
 use http::StatusCode;
+use http::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION};
 
 use crate::http::Body;
 
@@ -162,8 +162,11 @@ impl Response {
                 self.headers.insert(name, value);
                 self
             }
-            _ => HttpError::new(StatusCode::INTERNAL_SERVER_ERROR, "a handler set an invalid header")
-                .into_response(),
+            _ => HttpError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "a handler set an invalid header",
+            )
+            .into_response(),
         }
     }
 

@@ -46,7 +46,11 @@ impl Pattern {
         let Some(rest) = text.strip_prefix('/') else {
             return Err(error("a route starts with /"));
         };
-        let parts: Vec<&str> = if rest.is_empty() { Vec::new() } else { rest.split('/').collect() };
+        let parts: Vec<&str> = if rest.is_empty() {
+            Vec::new()
+        } else {
+            rest.split('/').collect()
+        };
         let mut segments = Vec::with_capacity(parts.len());
         let mut names: Vec<&str> = Vec::new();
         for (i, part) in parts.iter().enumerate() {
@@ -83,13 +87,16 @@ impl Pattern {
     /// Whether two patterns match the same paths, so that one would hide the other.
     fn same_shape(&self, other: &Pattern) -> bool {
         self.segments.len() == other.segments.len()
-            && self.segments.iter().zip(&other.segments).all(|pair| match pair {
-                (Segment::Literal(a), Segment::Literal(b)) => a == b,
-                (Segment::Param(_), Segment::Param(_)) | (Segment::Tail(_), Segment::Tail(_)) => {
-                    true
-                }
-                _ => false,
-            })
+            && self
+                .segments
+                .iter()
+                .zip(&other.segments)
+                .all(|pair| match pair {
+                    (Segment::Literal(a), Segment::Literal(b)) => a == b,
+                    (Segment::Param(_), Segment::Param(_))
+                    | (Segment::Tail(_), Segment::Tail(_)) => true,
+                    _ => false,
+                })
     }
 
     /// The parameters when the (decoded) `path` segments match, and how specific the match
@@ -127,7 +134,10 @@ impl Params {
 
     /// The value of parameter `name`, percent-decoded.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.pairs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.pairs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Every `(name, value)` pair.
@@ -202,26 +212,9 @@ pub(crate) fn split_path(path: &str) -> Result<Vec<String>, PathError> {
     rest.split('/').map(percent_decode).collect()
 }
 
-/// `%XX` escapes decoded (`+` stays `+` in a path).
-pub(crate) fn percent_decode(text: &str) -> Result<String, PathError> {
-    if !text.contains('%') {
-        return Ok(text.to_string());
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3).ok_or(PathError::BadEncoding)?;
-            let hex = std::str::from_utf8(hex).map_err(|_| PathError::BadEncoding)?;
-            out.push(u8::from_str_radix(hex, 16).map_err(|_| PathError::BadEncoding)?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).map_err(|_| PathError::BadEncoding)
+/// A path segment with its `%XX` escapes decoded.
+fn percent_decode(text: &str) -> Result<String, PathError> {
+    crate::http::percent::decode(text).ok_or(PathError::BadEncoding)
 }
 
 #[cfg(test)]
@@ -238,13 +231,22 @@ mod tests {
 
     fn route(table: &Table<String>, path: &str) -> Option<(String, Vec<(String, String)>)> {
         let (value, params) = table.find(path).unwrap()?;
-        let params = params.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
+        let params = params
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect();
         Some((value.clone(), params))
     }
 
     #[test]
     fn literals_beat_parameters_which_beat_tails() {
-        let t = table(&["/users/{id}", "/users/me", "/users/{id}/posts", "/{*rest}", "/"]);
+        let t = table(&[
+            "/users/{id}",
+            "/users/me",
+            "/users/{id}/posts",
+            "/{*rest}",
+            "/",
+        ]);
         assert_eq!(route(&t, "/users/me").unwrap().0, "/users/me");
         assert_eq!(
             route(&t, "/users/7"),
@@ -254,9 +256,15 @@ mod tests {
         assert_eq!(route(&t, "/").unwrap().0, "/");
         assert_eq!(
             route(&t, "/static/css/site.css"),
-            Some(("/{*rest}".into(), vec![("rest".into(), "static/css/site.css".into())]))
+            Some((
+                "/{*rest}".into(),
+                vec![("rest".into(), "static/css/site.css".into())]
+            ))
         );
-        assert_eq!(route(&t, "/users/"), Some(("/{*rest}".into(), vec![("rest".into(), "users/".into())])));
+        assert_eq!(
+            route(&t, "/users/"),
+            Some(("/{*rest}".into(), vec![("rest".into(), "users/".into())]))
+        );
     }
 
     #[test]
@@ -272,14 +280,23 @@ mod tests {
     #[test]
     fn a_tail_may_be_empty() {
         let t = table(&["/files/{*path}"]);
-        assert_eq!(route(&t, "/files/").unwrap().1, vec![("path".into(), "".into())]);
-        assert_eq!(route(&t, "/files").unwrap().1, vec![("path".into(), "".into())]);
+        assert_eq!(
+            route(&t, "/files/").unwrap().1,
+            vec![("path".into(), "".into())]
+        );
+        assert_eq!(
+            route(&t, "/files").unwrap().1,
+            vec![("path".into(), "".into())]
+        );
     }
 
     #[test]
     fn segments_are_percent_decoded_one_by_one() {
         let t = table(&["/files/{name}", "/café"]);
-        assert_eq!(route(&t, "/files/a%20b%2Fc").unwrap().1, vec![("name".into(), "a b/c".into())]);
+        assert_eq!(
+            route(&t, "/files/a%20b%2Fc").unwrap().1,
+            vec![("name".into(), "a b/c".into())]
+        );
         assert_eq!(route(&t, "/caf%C3%A9").unwrap().0, "/café");
         for bad in ["/files/%", "/files/%2", "/files/%zz", "/files/%ff"] {
             assert_eq!(t.find(bad).unwrap_err(), PathError::BadEncoding, "{bad}");
@@ -291,19 +308,28 @@ mod tests {
         for (pattern, reason) in [
             ("users", "a route starts with /"),
             ("/a{b}", "a parameter takes a whole segment, as in /{name}/"),
-            ("/{a-b}", "a parameter name is made of letters, digits and _"),
+            (
+                "/{a-b}",
+                "a parameter name is made of letters, digits and _",
+            ),
             ("/{}", "a parameter name is made of letters, digits and _"),
             ("/{a}/{a}", "a parameter name appears twice"),
             ("/{*a}/b", "a {*tail} parameter must be the last segment"),
         ] {
-            assert_eq!(Pattern::parse(pattern), Err(RouteError::new(pattern, reason)));
+            assert_eq!(
+                Pattern::parse(pattern),
+                Err(RouteError::new(pattern, reason))
+            );
         }
     }
 
     #[test]
     fn same_shapes_are_found_to_extend_a_route() {
         let mut t = table(&["/users/{id}"]);
-        assert!(t.get_mut(&Pattern::parse("/users/{user}").unwrap()).is_some());
+        assert!(
+            t.get_mut(&Pattern::parse("/users/{user}").unwrap())
+                .is_some()
+        );
         assert!(t.get_mut(&Pattern::parse("/users/me").unwrap()).is_none());
     }
 }

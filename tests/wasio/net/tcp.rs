@@ -182,6 +182,27 @@ async fn halves_read_and_write_from_two_tasks() {
 }
 
 #[wasio::test]
+async fn halves_reunite_only_with_their_own_connection() {
+    let server = echo_server("127.0.0.1:0").await;
+    let (read_a, write_a) = TcpStream::connect(server).await.unwrap().into_split();
+    let (read_b, write_b) = TcpStream::connect(server).await.unwrap().into_split();
+    let mismatched = TcpStream::reunite(read_a, write_b).unwrap_err();
+    assert_eq!(
+        mismatched.to_string(),
+        "the halves belong to different TCP connections"
+    );
+    let (read_a, write_b) = mismatched.into_halves();
+    let mut a = TcpStream::reunite(read_a, write_a).unwrap();
+    let mut b = TcpStream::reunite(read_b, write_b).unwrap();
+    for (stream, message) in [(&mut a, b"to a"), (&mut b, b"to b")] {
+        stream.write_all(message).await.unwrap();
+        let mut echoed = [0; 4];
+        stream.read_exact(&mut echoed).await.unwrap();
+        assert_eq!(&echoed, message);
+    }
+}
+
+#[wasio::test]
 async fn several_tasks_accept_on_one_listener_and_incoming_streams_connections() {
     let listener = std::rc::Rc::new(TcpListener::bind("127.0.0.1:0").await.unwrap());
     let addr = listener.local_addr();

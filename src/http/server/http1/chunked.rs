@@ -15,16 +15,28 @@ pub(crate) struct ChunkError(pub(crate) &'static str);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     /// Reading the hexadecimal size (and any extensions) up to CRLF.
-    Size { value: u64, digits: usize, in_extension: bool, line: usize },
+    Size {
+        value: u64,
+        digits: usize,
+        in_extension: bool,
+        line: usize,
+    },
     /// Expecting the LF of the size line.
-    SizeLf { value: u64 },
+    SizeLf {
+        value: u64,
+    },
     /// Reading chunk data.
-    Data { left: u64 },
+    Data {
+        left: u64,
+    },
     /// Expecting the CRLF after the data.
     DataCr,
     DataLf,
     /// Reading the trailer section until an empty line.
-    Trailers { line: usize, total: usize },
+    Trailers {
+        line: usize,
+        total: usize,
+    },
     Done,
 }
 
@@ -47,7 +59,12 @@ pub(crate) struct ChunkedDecoder {
 impl Default for ChunkedDecoder {
     fn default() -> Self {
         ChunkedDecoder {
-            state: State::Size { value: 0, digits: 0, in_extension: false, line: 0 },
+            state: State::Size {
+                value: 0,
+                digits: 0,
+                in_extension: false,
+                line: 0,
+            },
         }
     }
 }
@@ -59,19 +76,34 @@ impl ChunkedDecoder {
         while i < input.len() {
             let byte = input[i];
             self.state = match self.state {
-                State::Size { value, digits, in_extension, line } => {
+                State::Size {
+                    value,
+                    digits,
+                    in_extension,
+                    line,
+                } => {
                     if line + 1 > MAX_SIZE_LINE {
                         return Err(ChunkError("a chunk-size line is too long"));
                     }
                     let line = line + 1;
                     match byte {
                         b'\r' if digits > 0 => State::SizeLf { value },
-                        b';' if digits > 0 => State::Size { value, digits, in_extension: true, line },
+                        b';' if digits > 0 => State::Size {
+                            value,
+                            digits,
+                            in_extension: true,
+                            line,
+                        },
                         _ if in_extension => {
                             if byte == b'\n' || byte == 0 {
                                 return Err(ChunkError("a malformed chunk extension"));
                             }
-                            State::Size { value, digits, in_extension, line }
+                            State::Size {
+                                value,
+                                digits,
+                                in_extension,
+                                line,
+                            }
                         }
                         _ => {
                             let digit = (byte as char)
@@ -81,7 +113,12 @@ impl ChunkedDecoder {
                                 .checked_mul(16)
                                 .and_then(|v| v.checked_add(u64::from(digit)))
                                 .ok_or(ChunkError("a chunk size is too large"))?;
-                            State::Size { value, digits: digits + 1, in_extension, line }
+                            State::Size {
+                                value,
+                                digits: digits + 1,
+                                in_extension,
+                                line,
+                            }
                         }
                     }
                 }
@@ -102,7 +139,9 @@ impl ChunkedDecoder {
                     self.state = if take as u64 == left {
                         State::DataCr
                     } else {
-                        State::Data { left: left - take as u64 }
+                        State::Data {
+                            left: left - take as u64,
+                        }
                     };
                     return Ok(Step {
                         consumed: i + take,
@@ -133,9 +172,15 @@ impl ChunkedDecoder {
                                 done: true,
                             });
                         }
-                        b'\n' => State::Trailers { line: 0, total: total + 1 },
+                        b'\n' => State::Trailers {
+                            line: 0,
+                            total: total + 1,
+                        },
                         0 => return Err(ChunkError("a NUL in the trailers")),
-                        _ => State::Trailers { line: line + 1, total: total + 1 },
+                        _ => State::Trailers {
+                            line: line + 1,
+                            total: total + 1,
+                        },
                     }
                 }
                 State::Done => {
@@ -190,7 +235,11 @@ mod tests {
         for piece in 1..input.len() {
             let (body, used) = decode(input, piece).unwrap();
             assert_eq!(body, b"hello world", "pieces of {piece}");
-            assert_eq!(&input[used..], b"NEXT", "pieces of {piece}: the next request is left");
+            assert_eq!(
+                &input[used..],
+                b"NEXT",
+                "pieces of {piece}: the next request is left"
+            );
         }
     }
 
@@ -212,11 +261,22 @@ mod tests {
             (b"fffffffffffffffff\r\n", "a chunk size is too large"),
             (b"5;ext\nx", "a malformed chunk extension"),
         ] {
-            assert_eq!(decode(input, 100).unwrap_err(), ChunkError(reason), "{:?}", String::from_utf8_lossy(input));
+            assert_eq!(
+                decode(input, 100).unwrap_err(),
+                ChunkError(reason),
+                "{:?}",
+                String::from_utf8_lossy(input)
+            );
         }
         let long = format!("5;{}\r\nhello\r\n0\r\n\r\n", "e".repeat(MAX_SIZE_LINE));
-        assert_eq!(decode(long.as_bytes(), 64).unwrap_err(), ChunkError("a chunk-size line is too long"));
+        assert_eq!(
+            decode(long.as_bytes(), 64).unwrap_err(),
+            ChunkError("a chunk-size line is too long")
+        );
         let trailers = format!("0\r\nX: {}\r\n\r\n", "t".repeat(MAX_TRAILERS));
-        assert_eq!(decode(trailers.as_bytes(), 64).unwrap_err(), ChunkError("the trailer section is too large"));
+        assert_eq!(
+            decode(trailers.as_bytes(), 64).unwrap_err(),
+            ChunkError("the trailer section is too large")
+        );
     }
 }

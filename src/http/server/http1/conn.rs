@@ -15,6 +15,7 @@ use super::ServerConfig;
 use super::head::{Framing, Head, HeadError, parse};
 use super::input::{BodyReader, Input, Left};
 use super::output::{Exchange, Output};
+use super::shared::Shared;
 use crate::http::Body;
 use crate::http::server::request::{Request, Source};
 use crate::http::server::response::{Parts, Upgraded};
@@ -32,11 +33,11 @@ pub(crate) async fn serve(
 ) {
     let peer = stream.peer_addr();
     let (reader, writer) = stream.into_split();
-    let input = Rc::new(RefCell::new(Input {
+    let input = Shared::new(Input {
         stream: reader,
         buffer: BytesMut::with_capacity(8 * 1024),
-    }));
-    let output = Rc::new(RefCell::new(Output::new(writer)));
+    });
+    let output = Shared::new(Output::new(writer));
     loop {
         let head = match next_head(&input, &config, &mut shutdown).await {
             Ok(Some(head)) => head,
@@ -49,8 +50,11 @@ pub(crate) async fn serve(
                     keep_alive: false,
                 };
                 let parts = refusal.into_parts();
-                let mut out = output.borrow_mut();
-                let _ = out.send(parts.status, parts.headers, parts.body, None, exchange).await;
+                if let Some(mut out) = output.lend() {
+                    let _ = out
+                        .send(parts.status, parts.headers, parts.body, None, exchange)
+                        .await;
+                }
                 return;
             }
         };
@@ -63,8 +67,15 @@ pub(crate) async fn serve(
             let parts = HttpError::bad_request("the request target is not a valid path")
                 .into_response()
                 .into_parts();
-            let exchange = Exchange { keep_alive: false, ..exchange };
-            let _ = output.borrow_mut().send(parts.status, parts.headers, parts.body, None, exchange).await;
+            let exchange = Exchange {
+                keep_alive: false,
+                ..exchange
+            };
+            if let Some(mut out) = output.lend() {
+                let _ = out
+                    .send(parts.status, parts.headers, parts.body, None, exchange)
+                    .await;
+            }
             return;
         };
         let response = service.call(request).await.into_parts();
@@ -72,19 +83,23 @@ pub(crate) async fn serve(
         if response.upgrade.is_some() && response.status == StatusCode::SWITCHING_PROTOCOLS {
             return upgrade(response, input, output, exchange).await;
         }
-        let Parts { status, headers, body, trailers, .. } = response;
+        let Parts {
+            status,
+            headers,
+            body,
+            trailers,
+            ..
+        } = response;
         let exchange = Exchange {
             keep_alive: exchange.keep_alive && reusable,
             ..exchange
         };
-        let sent = output.borrow_mut().send(status, headers, body, trailers, exchange).await;
-        match sent {
-            Ok(true) => {}
-            Ok(false) | Err(_) => {
-                let mut out = output.borrow_mut();
-                let _ = futures_lite::io::AsyncWriteExt::close(&mut out.stream).await;
-                return;
-            }
+        // Only this loop lends the write side while the handler is not running.
+        let Some(mut out) = output.lend() else { return };
+        let sent = out.send(status, headers, body, trailers, exchange).await;
+        if !matches!(sent, Ok(true)) {
+            let _ = futures_lite::io::AsyncWriteExt::close(&mut out.stream).await;
+            return;
         }
     }
 }
@@ -92,11 +107,14 @@ pub(crate) async fn serve(
 /// The next request head: `None` when the client closed, stayed idle too long, or the
 /// server is shutting down between requests.
 async fn next_head(
-    input: &Rc<RefCell<Input>>,
+    input: &Shared<Input>,
     config: &ServerConfig,
     shutdown: &mut watch::Receiver<bool>,
 ) -> Result<Option<Head>, HeadError> {
-    let mut input = input.borrow_mut();
+    // A body reader the handler left behind may hold the read side only while it is polled.
+    let Some(mut input) = input.lend() else {
+        return Ok(None);
+    };
     let mut started: Option<Instant> = None;
     let idle_until = Instant::now() + config.keep_alive_timeout;
     loop {
@@ -155,8 +173,8 @@ enum Event {
 fn request(
     head: Head,
     peer: SocketAddr,
-    input: &Rc<RefCell<Input>>,
-    output: &Rc<RefCell<Output>>,
+    input: &Shared<Input>,
+    output: &Shared<Output>,
     config: &ServerConfig,
 ) -> Option<(Request, Rc<RefCell<Left>>)> {
     let uri: Uri = head.target.parse().ok()?;
@@ -165,7 +183,9 @@ fn request(
         Framing::Empty => Source::Empty,
         _ => {
             if head.expect_continue {
-                output.borrow_mut().expect_continue();
+                if let Some(mut output) = output.lend() {
+                    output.expect_continue();
+                }
             }
             Source::Stream(Box::pin(BodyReader {
                 input: input.clone(),
@@ -176,7 +196,14 @@ fn request(
             }))
         }
     };
-    let request = Request::new(head.method, uri, head.version, head.headers, Some(peer), body);
+    let request = Request::new(
+        head.method,
+        uri,
+        head.version,
+        head.headers,
+        Some(peer),
+        body,
+    );
     Some((request, left))
 }
 
@@ -184,15 +211,15 @@ fn request(
 /// [`ServerConfig::max_drain`]), so the next request can be read. Returns whether the
 /// connection can carry another request.
 async fn finish_body(
-    input: &Rc<RefCell<Input>>,
+    input: &Shared<Input>,
     left: &Rc<RefCell<Left>>,
-    output: &Rc<RefCell<Output>>,
+    output: &Shared<Output>,
     config: &ServerConfig,
 ) -> bool {
     if matches!(*left.borrow(), Left::Done) {
         return true;
     }
-    if output.borrow().continue_unsent() {
+    if output.lend().is_none_or(|output| output.continue_unsent()) {
         // The client waits to be asked for the body, which was not wanted.
         *left.borrow_mut() = Left::Done;
         return false;
@@ -223,24 +250,38 @@ async fn finish_body(
 /// Sends the `101` head and hands the connection to the response's upgrade.
 async fn upgrade(
     response: Parts,
-    input: Rc<RefCell<Input>>,
-    output: Rc<RefCell<Output>>,
+    input: Shared<Input>,
+    output: Shared<Output>,
     exchange: Exchange,
 ) {
-    let Parts { status, headers, upgrade, .. } = response;
-    let sent = output
-        .borrow_mut()
-        .send(status, headers, Body::empty(), None, Exchange { head_request: true, ..exchange })
+    let Parts {
+        status,
+        headers,
+        upgrade,
+        ..
+    } = response;
+    let Some(mut out) = output.lend() else { return };
+    let sent = out
+        .send(
+            status,
+            headers,
+            Body::empty(),
+            None,
+            Exchange {
+                head_request: true,
+                ..exchange
+            },
+        )
         .await;
+    drop(out);
     let (Ok(_), Some(on_upgrade)) = (sent, upgrade) else {
         return;
     };
-    let (Ok(input), Ok(output)) = (Rc::try_unwrap(input), Rc::try_unwrap(output)) else {
+    let (Some(input), Some(output)) = (input.into_inner(), output.into_inner()) else {
         // A request body the handler kept alive still holds the connection.
         return;
     };
-    let input = input.into_inner();
-    let Ok(stream) = TcpStream::reunite(input.stream, output.into_inner().stream) else {
+    let Ok(stream) = TcpStream::reunite(input.stream, output.stream) else {
         return;
     };
     on_upgrade(Upgraded::new(stream, input.buffer.freeze())).await;

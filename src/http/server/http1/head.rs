@@ -2,7 +2,9 @@
 //! request smuggling and resource exhaustion out. Pure logic: bytes in, a head or an error
 //! status out.
 
-use http::header::{CONNECTION, CONTENT_LENGTH, EXPECT, HOST, HeaderMap, HeaderName, HeaderValue, TRANSFER_ENCODING};
+use http::header::{
+    CONNECTION, CONTENT_LENGTH, EXPECT, HOST, HeaderMap, HeaderName, HeaderValue, TRANSFER_ENCODING,
+};
 use http::{Method, StatusCode, Version};
 
 /// Limits on a request head.
@@ -66,7 +68,10 @@ pub(crate) fn parse(input: &[u8], limits: &HeadLimits) -> Result<Option<(Head, u
         None => input.len(),
     };
     if line_len > limits.max_request_line {
-        return Err(reject(StatusCode::URI_TOO_LONG, "the request line is too long"));
+        return Err(reject(
+            StatusCode::URI_TOO_LONG,
+            "the request line is too long",
+        ));
     }
     let mut fields = vec![httparse::EMPTY_HEADER; limits.max_headers];
     let mut request = httparse::Request::new(&mut fields);
@@ -96,7 +101,9 @@ pub(crate) fn parse(input: &[u8], limits: &HeadLimits) -> Result<Option<(Head, u
         Err(httparse::Error::HeaderName) => return Err(bad("a malformed header name")),
         Err(httparse::Error::HeaderValue) => return Err(bad("a malformed header value")),
         Err(httparse::Error::NewLine) => {
-            return Err(bad("a malformed line ending (or an obsolete folded header)"));
+            return Err(bad(
+                "a malformed line ending (or an obsolete folded header)",
+            ));
         }
         Err(httparse::Error::Token) => return Err(bad("a malformed request line")),
         Err(_) => return Err(bad("a malformed request head")),
@@ -126,8 +133,10 @@ pub(crate) fn parse(input: &[u8], limits: &HeadLimits) -> Result<Option<(Head, u
 
     let mut headers = HeaderMap::with_capacity(request.headers.len());
     for field in request.headers.iter() {
-        let name = HeaderName::from_bytes(field.name.as_bytes()).map_err(|_| bad("a malformed header name"))?;
-        let value = HeaderValue::from_bytes(field.value).map_err(|_| bad("a malformed header value"))?;
+        let name = HeaderName::from_bytes(field.name.as_bytes())
+            .map_err(|_| bad("a malformed header name"))?;
+        let value =
+            HeaderValue::from_bytes(field.value).map_err(|_| bad("a malformed header value"))?;
         headers.append(name, value);
     }
 
@@ -149,7 +158,10 @@ pub(crate) fn parse(input: &[u8], limits: &HeadLimits) -> Result<Option<(Head, u
         None => false,
         Some(value) if value.as_bytes().eq_ignore_ascii_case(b"100-continue") => true,
         Some(_) => {
-            return Err(reject(StatusCode::EXPECTATION_FAILED, "only 100-continue is expected"));
+            return Err(reject(
+                StatusCode::EXPECTATION_FAILED,
+                "only 100-continue is expected",
+            ));
         }
     };
     Ok(Some((
@@ -267,7 +279,10 @@ mod tests {
     #[test]
     fn a_simple_get_parses() {
         let h = head("GET /users/7?x=1 HTTP/1.1\r\nHost: example\r\nAccept: */*\r\n\r\n");
-        assert_eq!((h.method, h.target.as_str(), h.version), (Method::GET, "/users/7?x=1", Version::HTTP_11));
+        assert_eq!(
+            (h.method, h.target.as_str(), h.version),
+            (Method::GET, "/users/7?x=1", Version::HTTP_11)
+        );
         assert_eq!(h.headers["accept"], "*/*");
         assert_eq!(h.framing, Framing::Empty);
         assert!(h.keep_alive && !h.expect_continue);
@@ -277,19 +292,34 @@ mod tests {
     fn a_head_arrives_in_any_number_of_pieces() {
         let text = b"POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc";
         for split in 0..text.len() - 3 {
-            assert!(matches!(parse(&text[..split], &LIMITS), Ok(None)), "split at {split}");
+            assert!(
+                matches!(parse(&text[..split], &LIMITS), Ok(None)),
+                "split at {split}"
+            );
         }
         let (head, consumed) = parse(text, &LIMITS).unwrap().unwrap();
-        assert_eq!((consumed, head.framing), (text.len() - 3, Framing::Length(3)));
+        assert_eq!(
+            (consumed, head.framing),
+            (text.len() - 3, Framing::Length(3))
+        );
     }
 
     #[test]
     fn connection_and_expect_are_read() {
         assert!(!head("GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n").keep_alive);
-        assert!(!head("GET / HTTP/1.0\r\n\r\n").keep_alive, "1.0 closes by default");
+        assert!(
+            !head("GET / HTTP/1.0\r\n\r\n").keep_alive,
+            "1.0 closes by default"
+        );
         assert!(head("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n").keep_alive);
-        assert!(head("PUT / HTTP/1.1\r\nHost: h\r\nExpect: 100-Continue\r\nContent-Length: 9\r\n\r\n").expect_continue);
-        assert_eq!(error(b"PUT / HTTP/1.1\r\nHost: h\r\nExpect: 200-ok\r\n\r\n"), (417, "only 100-continue is expected"));
+        assert!(
+            head("PUT / HTTP/1.1\r\nHost: h\r\nExpect: 100-Continue\r\nContent-Length: 9\r\n\r\n")
+                .expect_continue
+        );
+        assert_eq!(
+            error(b"PUT / HTTP/1.1\r\nHost: h\r\nExpect: 200-ok\r\n\r\n"),
+            (417, "only 100-continue is expected")
+        );
     }
 
     #[test]
@@ -306,14 +336,26 @@ mod tests {
             assert_eq!(error(text).0, 400, "{:?}", String::from_utf8_lossy(text));
         }
         assert_eq!(error(b"GET / HTTP/2.0\r\nHost: h\r\n\r\n").0, 505);
-        assert_eq!(error(b"GET / HTTP/1.1\r\n\r\n"), (400, "an HTTP/1.1 request needs a host header"));
-        assert_eq!(error(b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"), (400, "more than one host header"));
+        assert_eq!(
+            error(b"GET / HTTP/1.1\r\n\r\n"),
+            (400, "an HTTP/1.1 request needs a host header")
+        );
+        assert_eq!(
+            error(b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"),
+            (400, "more than one host header")
+        );
     }
 
     #[test]
     fn absolute_and_asterisk_targets_are_accepted() {
-        assert_eq!(head("GET http://example.com/a?b HTTP/1.1\r\nHost: example.com\r\n\r\n").target, "/a?b");
-        assert_eq!(head("GET http://example.com HTTP/1.1\r\nHost: example.com\r\n\r\n").target, "/");
+        assert_eq!(
+            head("GET http://example.com/a?b HTTP/1.1\r\nHost: example.com\r\n\r\n").target,
+            "/a?b"
+        );
+        assert_eq!(
+            head("GET http://example.com HTTP/1.1\r\nHost: example.com\r\n\r\n").target,
+            "/"
+        );
         assert_eq!(head("OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n").target, "*");
         assert_eq!(error(b"GET * HTTP/1.1\r\nHost: h\r\n\r\n").0, 400);
     }
@@ -340,8 +382,13 @@ mod tests {
         for (text, status) in cases {
             assert_eq!(error(text).0, status, "{:?}", String::from_utf8_lossy(text));
         }
-        let same = head("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n");
-        assert_eq!(same.framing, Framing::Length(5), "repeated equal lengths are one length");
+        let same =
+            head("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n");
+        assert_eq!(
+            same.framing,
+            Framing::Length(5),
+            "repeated equal lengths are one length"
+        );
         let chunked = head("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: Chunked\r\n\r\n");
         assert_eq!(chunked.framing, Framing::Chunked);
     }
@@ -358,7 +405,10 @@ mod tests {
         assert_eq!(line(64 - 16).len(), 64);
         assert!(parse(fits.as_bytes(), &limits).unwrap().is_some());
         let long = line(64 - 16 + 1);
-        assert_eq!(parse(long.as_bytes(), &limits).unwrap_err().status, StatusCode::URI_TOO_LONG);
+        assert_eq!(
+            parse(long.as_bytes(), &limits).unwrap_err().status,
+            StatusCode::URI_TOO_LONG
+        );
 
         let headers = |n: usize| {
             let mut text = "GET / HTTP/1.1\r\nHost: h\r\n".to_string();
@@ -373,12 +423,20 @@ mod tests {
             StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE
         );
 
-        let big = |value: usize| format!("GET / HTTP/1.1\r\nHost: h\r\nX: {}\r\n\r\n", "v".repeat(value));
+        let big = |value: usize| {
+            format!(
+                "GET / HTTP/1.1\r\nHost: h\r\nX: {}\r\n\r\n",
+                "v".repeat(value)
+            )
+        };
         let at = big(256 - 32);
         assert_eq!(at.len(), 256);
         assert!(parse(at.as_bytes(), &limits).unwrap().is_some());
         let past = big(256 - 31);
-        assert_eq!(parse(past.as_bytes(), &limits).unwrap_err().status, StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE);
+        assert_eq!(
+            parse(past.as_bytes(), &limits).unwrap_err().status,
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE
+        );
         // A head that is never finished is refused once it outgrows the limit.
         let endless = format!("GET / HTTP/1.1\r\nHost: h\r\nX: {}", "v".repeat(300));
         assert_eq!(

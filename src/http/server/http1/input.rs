@@ -16,6 +16,7 @@ use http::StatusCode;
 use super::chunked::ChunkedDecoder;
 use super::head::Framing;
 use super::output::Output;
+use super::shared::Shared;
 use crate::http::server::HttpError;
 use crate::net::OwnedReadHalf;
 use crate::time::{Instant, Sleep, sleep_until};
@@ -36,7 +37,6 @@ impl Input {
         stream.consume(n);
         Poll::Ready(Ok(n))
     }
-
 }
 
 /// What is left of the request body being read.
@@ -59,17 +59,21 @@ impl Left {
 
 /// A request body read from the connection, chunk by chunk.
 pub(crate) struct BodyReader {
-    pub(crate) input: Rc<RefCell<Input>>,
+    pub(crate) input: Shared<Input>,
     pub(crate) left: Rc<RefCell<Left>>,
     /// The `100 Continue` to send before the first read, when the client waits for it.
-    pub(crate) continue_to: Option<Rc<RefCell<Output>>>,
+    pub(crate) continue_to: Option<Shared<Output>>,
     /// How long the client may pause while sending the body.
     pub(crate) read_timeout: Duration,
     pub(crate) idle: Option<Sleep>,
 }
 
 impl BodyReader {
-    fn fail(&mut self, status: StatusCode, message: &str) -> Poll<Option<Result<Bytes, HttpError>>> {
+    fn fail(
+        &mut self,
+        status: StatusCode,
+        message: &str,
+    ) -> Poll<Option<Result<Bytes, HttpError>>> {
         if let Ok(mut left) = self.left.try_borrow_mut() {
             *left = Left::Done;
         }
@@ -86,7 +90,7 @@ impl Stream for BodyReader {
         // task the handler left behind) is refused, not a panic.
         const LATE: &str = "the request body was read after its response was sent";
         if let Some(output) = &this.continue_to {
-            let Ok(mut output) = output.try_borrow_mut() else {
+            let Some(mut output) = output.lend() else {
                 return this.fail(StatusCode::INTERNAL_SERVER_ERROR, LATE);
             };
             std::task::ready!(output.poll_send_continue(cx));
@@ -94,8 +98,7 @@ impl Stream for BodyReader {
             this.continue_to = None;
         }
         loop {
-            let input = this.input.clone();
-            let Ok(mut input) = input.try_borrow_mut() else {
+            let Some(mut input) = this.input.lend() else {
                 return this.fail(StatusCode::INTERNAL_SERVER_ERROR, LATE);
             };
             let Ok(mut left) = this.left.try_borrow_mut() else {

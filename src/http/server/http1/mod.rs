@@ -7,6 +7,7 @@ mod conn;
 mod head;
 mod input;
 mod output;
+mod shared;
 
 use std::cell::RefCell;
 use std::fmt;
@@ -125,7 +126,10 @@ pub struct Server {
 
 impl Server {
     /// Binds `addr` for `app` (an [`App`](super::App), a [`Service`] or a handler).
-    pub async fn bind(addr: impl ToSocketAddrs, app: impl IntoService) -> Result<Server, ServeError> {
+    pub async fn bind(
+        addr: impl ToSocketAddrs,
+        app: impl IntoService,
+    ) -> Result<Server, ServeError> {
         let service = app.into_service().map_err(ServeError::Route)?;
         let listener = TcpListener::bind(addr).await.map_err(ServeError::Io)?;
         Ok(Server {
@@ -183,7 +187,10 @@ impl Server {
         futures_lite::future::or(accepting, shutdown).await;
         drop(listener);
         stop.send_replace(true);
-        if timeout(config.shutdown_grace, connections.all_done()).await.is_err() {
+        if timeout(config.shutdown_grace, connections.all_done())
+            .await
+            .is_err()
+        {
             connections.abort_all();
         }
         Ok(())

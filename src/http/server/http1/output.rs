@@ -12,8 +12,8 @@ use futures_lite::io::AsyncWrite;
 use http::header::{CONNECTION, CONTENT_LENGTH, DATE, HeaderMap, TRANSFER_ENCODING};
 use http::{StatusCode, Version};
 
-use crate::http::server::response::Trailers;
 use crate::http::Body;
+use crate::http::server::response::Trailers;
 use crate::io::AsyncWriteExt;
 use crate::net::OwnedWriteHalf;
 
@@ -103,8 +103,12 @@ impl Output {
             DATE_CACHE.with(|cache| cache.borrow_mut().write(&mut self.buffer));
         }
         if chunked {
-            self.buffer.extend_from_slice(b"transfer-encoding: chunked\r\n");
-        } else if let Some(len) = body.len().filter(|_| status != StatusCode::NO_CONTENT && status != StatusCode::NOT_MODIFIED) {
+            self.buffer
+                .extend_from_slice(b"transfer-encoding: chunked\r\n");
+        } else if let Some(len) = body
+            .len()
+            .filter(|_| status != StatusCode::NO_CONTENT && status != StatusCode::NOT_MODIFIED)
+        {
             let _ = write!(self.buffer, "content-length: {len}\r\n");
         }
         if !keep_alive {
