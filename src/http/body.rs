@@ -5,7 +5,7 @@ use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use futures_lite::Stream;
 use futures_lite::io::AsyncRead;
 
@@ -15,7 +15,7 @@ pub type BodyStream = Pin<Box<dyn Stream<Item = io::Result<Bytes>>>>;
 /// The body of a request or response: empty, complete bytes, or a stream of chunks that is
 /// sent while it is produced (so a large upload need not fit in memory).
 ///
-/// It converts from `&'static str`, `String`, `&'static [u8]`, `Vec<u8>` and [`Bytes`];
+/// It converts from `&str`, `String`, `&[u8]`, `Vec<u8>` and [`Bytes`];
 /// [`Body::from_stream`] and [`Body::from_reader`] stream, and with the `json` feature
 /// [`Body::json`] serializes any `Serialize` value.
 ///
@@ -56,10 +56,21 @@ impl Body {
         }
     }
 
+    /// Bytes that live for the whole program, sent without a copy.
+    ///
+    /// ```
+    /// let body = wasio::http::Body::from_static(b"Hello, World!");
+    /// assert_eq!(body.len(), Some(13));
+    /// ```
+    pub fn from_static(bytes: &'static [u8]) -> Body {
+        Body::from(Bytes::from_static(bytes))
+    }
+
     /// A body read from `reader` (a file, a socket, stdin) in chunks of up to 64 KiB.
     pub fn from_reader(reader: impl AsyncRead + 'static) -> Body {
         Body::from_stream(ReaderStream {
             reader: Box::pin(reader),
+            buffer: BytesMut::new(),
             done: false,
         })
     }
@@ -129,15 +140,17 @@ impl From<String> for Body {
     }
 }
 
-impl From<&'static str> for Body {
-    fn from(text: &'static str) -> Self {
-        Body::from(Bytes::from_static(text.as_bytes()))
+/// Copies the text; [`Body::from_static`] does not.
+impl From<&str> for Body {
+    fn from(text: &str) -> Self {
+        Body::from(Bytes::copy_from_slice(text.as_bytes()))
     }
 }
 
-impl From<&'static [u8]> for Body {
-    fn from(bytes: &'static [u8]) -> Self {
-        Body::from(Bytes::from_static(bytes))
+/// Copies the bytes; [`Body::from_static`] does not.
+impl From<&[u8]> for Body {
+    fn from(bytes: &[u8]) -> Self {
+        Body::from(Bytes::copy_from_slice(bytes))
     }
 }
 
@@ -156,9 +169,14 @@ impl fmt::Debug for Body {
     }
 }
 
-/// An `AsyncRead` as a stream of chunks.
+/// The largest chunk [`Body::from_reader`] reads at once.
+const READ_CHUNK: usize = 64 * 1024;
+
+/// An `AsyncRead` as a stream of chunks, read into one buffer that each chunk is split from.
 struct ReaderStream {
     reader: Pin<Box<dyn AsyncRead>>,
+    /// `READ_CHUNK` bytes to read into, refilled (and reallocated when shared) per chunk.
+    buffer: BytesMut,
     done: bool,
 }
 
@@ -169,8 +187,9 @@ impl Stream for ReaderStream {
         if self.done {
             return Poll::Ready(None);
         }
-        let mut chunk = vec![0; 64 * 1024];
-        let n = match std::task::ready!(self.reader.as_mut().poll_read(cx, &mut chunk)) {
+        let this = &mut *self;
+        this.buffer.resize(READ_CHUNK, 0);
+        let n = match std::task::ready!(this.reader.as_mut().poll_read(cx, &mut this.buffer)) {
             Ok(n) => n,
             Err(error) => {
                 self.done = true;
@@ -181,7 +200,6 @@ impl Stream for ReaderStream {
             self.done = true;
             return Poll::Ready(None);
         }
-        chunk.truncate(n);
-        Poll::Ready(Some(Ok(Bytes::from(chunk))))
+        Poll::Ready(Some(Ok(self.buffer.split_to(n).freeze())))
     }
 }

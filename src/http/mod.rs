@@ -27,7 +27,8 @@ pub mod server;
 pub use body::{Body, BodyStream};
 pub use client::{
     Chunks, Client, ClientBuilder, ClientResponse, CookieJar, DEFAULT_MAX_BODY_SIZE,
-    DEFAULT_TIMEOUT, MAX_COOKIE_SIZE, MAX_COOKIES, Redirect, RequestBuilder,
+    DEFAULT_TIMEOUT, MAX_COOKIE_SIZE, MAX_COOKIES, MAX_COOKIES_PER_DOMAIN, Redirect,
+    RequestBuilder,
 };
 pub use error::{Error, ErrorCode, TimeoutKind};
 pub use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode, Uri, header};

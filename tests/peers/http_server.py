@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The HTTP peers the client tests talk to: an aiohttp application with a route for each
-behaviour under test, a raw asyncio server for what aiohttp cannot send (trailers), and a
-"black hole": a listener whose backlog is full, so connecting to it hangs.
+behaviour under test, a raw asyncio server for what aiohttp cannot send (trailers, a location
+that is not ASCII), and a "black hole": a listener whose backlog is full, so connecting to it hangs.
 
 Prints one JSON line with the three base URLs, then serves on loopback until it is killed:
     {"http": "http://127.0.0.1:P1", "raw": "http://127.0.0.1:P2", "blackhole": "http://127.0.0.1:P3"}
@@ -24,6 +24,7 @@ async def echo(request):
             "path": request.path,
             "query": {k: request.query.getall(k) for k in request.query.keys()},
             "headers": {k.lower(): v for k, v in request.headers.items()},
+            "all_headers": {k.lower(): request.headers.getall(k) for k in request.headers.keys()},
             "body": body.decode("utf-8", "replace"),
             "body_len": len(body),
             "content_type": request.headers.get("content-type", ""),
@@ -126,6 +127,19 @@ async def bad_utf8(request):
     return web.Response(body=b"\xff\xfe\xfd", content_type="text/plain")
 
 
+async def duplex(request):
+    """Answers at once, then reports each chunk of the request body as it arrives: the client
+    can only finish its upload by reading these reports while it sends."""
+    response = web.StreamResponse()
+    response.enable_chunked_encoding()
+    await response.prepare(request)
+    async for chunk in request.content.iter_any():
+        await response.write(f"got {len(chunk)}\n".encode())
+    await response.write(b"done\n")
+    await response.write_eof()
+    return response
+
+
 async def upload(request):
     size = 0
     checksum = 0
@@ -135,10 +149,22 @@ async def upload(request):
     return web.json_response({"size": size, "sum": checksum})
 
 
-async def trailers_server(reader, writer):
-    """Answers any request with a chunked body followed by trailers."""
+async def raw_server(reader, writer):
+    """Answers `/bad-location` with a redirect to a location that is not ASCII, and any
+    other request with a chunked body followed by trailers."""
+    request_line = await reader.readline()
     while (await reader.readline()) not in (b"\r\n", b""):
         pass
+    if request_line.startswith(b"GET /bad-location "):
+        writer.write(
+            b"HTTP/1.1 302 Found\r\n"
+            b"Location: /caf\xc3\xa9\r\n"
+            b"Content-Length: 0\r\n"
+            b"Connection: close\r\n\r\n"
+        )
+        await writer.drain()
+        writer.close()
+        return
     writer.write(
         b"HTTP/1.1 200 OK\r\n"
         b"Transfer-Encoding: chunked\r\n"
@@ -171,12 +197,13 @@ async def main():
     app.router.add_get("/bad-json", bad_json)
     app.router.add_get("/bad-utf8", bad_utf8)
     app.router.add_post("/upload", upload)
+    app.router.add_post("/duplex", duplex)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0, backlog=1024)
     await site.start()
     port = site._server.sockets[0].getsockname()[1]
-    raw = await asyncio.start_server(trailers_server, "127.0.0.1", 0)
+    raw = await asyncio.start_server(raw_server, "127.0.0.1", 0)
     raw_port = raw.sockets[0].getsockname()[1]
     blackhole = socket.socket()
     blackhole.bind(("127.0.0.1", 0))

@@ -11,13 +11,17 @@ use http::Uri;
 pub const MAX_COOKIE_SIZE: usize = 4096;
 /// The most cookies a jar holds; past it the oldest are dropped.
 pub const MAX_COOKIES: usize = 3000;
+/// The most cookies a jar holds for one domain (as Chrome); past it that domain's oldest are
+/// dropped, so one site cannot push every other site's cookies out.
+pub const MAX_COOKIES_PER_DOMAIN: usize = 180;
 
 /// Cookies the [`Client`](super::Client) stores from responses and sends with requests, like
 /// aiohttp's `CookieJar`. Opt in with
 /// [`ClientBuilder::cookie_store`](super::ClientBuilder::cookie_store).
 ///
-/// Domain, path, `Secure`, `Expires` and `Max-Age` are honoured; cookies for another site, an
-/// expired date or an oversized value are ignored. A jar holds at most [`MAX_COOKIES`].
+/// Domain, path, `Secure`, `Expires` and `Max-Age` are honoured; cookies for another site, for
+/// a top-level domain (`Domain=com`), with an expired date or an oversized value are ignored.
+/// A jar holds at most [`MAX_COOKIES`], and [`MAX_COOKIES_PER_DOMAIN`] for one domain.
 #[derive(Default)]
 pub struct CookieJar {
     cookies: RefCell<Vec<Cookie>>,
@@ -100,7 +104,12 @@ impl CookieJar {
         });
         let expired = cookie.expires.is_some_and(|at| at <= SystemTime::now());
         if !expired {
-            if cookies.len() >= MAX_COOKIES {
+            let same_domain = cookies.iter().filter(|c| c.domain == cookie.domain).count();
+            if same_domain >= MAX_COOKIES_PER_DOMAIN {
+                if let Some(oldest) = cookies.iter().position(|c| c.domain == cookie.domain) {
+                    cookies.remove(oldest);
+                }
+            } else if cookies.len() >= MAX_COOKIES {
                 cookies.remove(0);
             }
             cookies.push(cookie);
@@ -151,7 +160,10 @@ fn parse(url: &Uri, text: &str, now: SystemTime) -> Option<Cookie> {
         match key.as_str() {
             "domain" if !val.is_empty() => {
                 let domain = val.trim_start_matches('.').to_ascii_lowercase();
-                if !domain_matches(&host, &domain, false) {
+                // Without a public-suffix list, a domain with no inner dot (`com`) is taken
+                // for a top-level domain, unless it is the host itself (`localhost`).
+                let top_level = !domain.contains('.') && domain != host;
+                if top_level || !domain_matches(&host, &domain, false) {
                     return None;
                 }
                 cookie.domain = domain;
@@ -291,18 +303,55 @@ mod tests {
     }
 
     #[test]
-    fn the_jar_holds_a_bounded_number_of_cookies() {
+    fn a_top_level_domain_is_refused_but_the_host_itself_is_not() {
         let jar = CookieJar::new();
-        for n in 0..MAX_COOKIES + 10 {
+        jar.store(&url("http://shop.example.com/"), "wide=1; Domain=com");
+        jar.store(&url("http://shop.example.com/"), "wide=2; Domain=.com");
+        assert!(jar.is_empty());
+        jar.store(&url("http://localhost/"), "local=1; Domain=localhost");
+        assert_eq!(
+            jar.header_for(&url("http://localhost/")),
+            Some("local=1".into())
+        );
+    }
+
+    fn names(jar: &CookieJar, at: &str) -> Vec<String> {
+        jar.cookies_for(&url(at)).into_iter().map(|c| c.0).collect()
+    }
+
+    #[test]
+    fn one_domain_holds_a_bounded_number_of_cookies() {
+        let jar = CookieJar::new();
+        jar.store(&url("http://other/"), "kept=1");
+        for n in 0..=MAX_COOKIES_PER_DOMAIN {
             jar.store(&url("http://h/"), &format!("c{n}=v"));
         }
+        assert_eq!(jar.len(), MAX_COOKIES_PER_DOMAIN + 1);
+        let on_h = names(&jar, "http://h/");
+        assert_eq!(on_h.len(), MAX_COOKIES_PER_DOMAIN);
+        assert!(
+            !on_h.contains(&"c0".to_string()),
+            "the domain's oldest went"
+        );
+        assert!(on_h.contains(&"c1".to_string()));
+        assert_eq!(names(&jar, "http://other/"), ["kept"], "others stay");
+    }
+
+    #[test]
+    fn the_jar_holds_a_bounded_number_of_cookies() {
+        let jar = CookieJar::new();
+        let hosts = MAX_COOKIES / 100 + 1;
+        for host in 0..hosts {
+            for n in 0..100 {
+                jar.store(&url(&format!("http://h{host}/")), &format!("c{n}=v"));
+            }
+        }
         assert_eq!(jar.len(), MAX_COOKIES);
-        let names: Vec<String> = jar
-            .cookies_for(&url("http://h/"))
-            .into_iter()
-            .map(|c| c.0)
-            .collect();
-        assert!(!names.contains(&"c0".to_string()), "the oldest went first");
+        assert!(
+            names(&jar, "http://h0/").is_empty(),
+            "the oldest went first"
+        );
+        assert_eq!(names(&jar, &format!("http://h{}/", hosts - 1)).len(), 100);
         jar.clear();
         assert!(jar.is_empty());
     }

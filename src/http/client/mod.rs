@@ -18,7 +18,7 @@ use http::header::{
 };
 use http::{Method, Request, Uri};
 
-pub use cookies::{CookieJar, MAX_COOKIE_SIZE, MAX_COOKIES};
+pub use cookies::{CookieJar, MAX_COOKIE_SIZE, MAX_COOKIES, MAX_COOKIES_PER_DOMAIN};
 pub use redirect::Redirect;
 pub use request::RequestBuilder;
 pub use response::{Chunks, ClientResponse};

@@ -79,3 +79,23 @@ async fn a_jar_can_be_shared_and_cookies_follow_redirects() {
         .unwrap();
     assert_eq!(seen["user"], "ada");
 }
+
+#[wasio::test]
+async fn the_jar_joins_a_cookie_the_request_sets_itself() {
+    let client = Client::builder()
+        .base_url(&format!("{}/", peer()))
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    client.get("cookies/set?from_jar=1").send().await.unwrap();
+    let seen: serde_json::Value = client
+        .get("cookies")
+        .header("cookie", "own=2")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(seen, serde_json::json!({"own": "2", "from_jar": "1"}));
+}

@@ -30,16 +30,25 @@ async fn invalid_urls_are_refused_before_sending() {
 
 #[wasio::test]
 async fn headers_the_host_forbids_are_reported_not_dropped() {
+    // wasmtime's list (DEFAULT_FORBIDDEN_HEADERS), checked per request and per client.
     for name in [
         "connection",
-        "host",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "proxy-connection",
         "transfer-encoding",
         "upgrade",
-        "keep-alive",
+        "host",
+        "http2-settings",
     ] {
         match client().get("echo").header(name, "x").send().await {
             Err(Error::ForbiddenHeader { name: got }) => assert_eq!(got, name),
             other => panic!("{name}: {other:?}"),
+        }
+        match Client::builder().default_header(name, "x").build() {
+            Err(Error::ForbiddenHeader { name: got }) => assert_eq!(got, name),
+            other => panic!("default {name}: {other:?}"),
         }
     }
     let error = client()
@@ -110,14 +119,9 @@ async fn a_failing_upload_stream_is_reported_as_a_body_error() {
         .body(wasio::http::Body::from_stream(failing))
         .send()
         .await;
+    // The route answers only once it has the whole body, which never comes.
     match result {
         Err(Error::Body { source, .. }) => assert_eq!(source.to_string(), "the source broke"),
-        // The host may have answered before the stream failed; then the server saw a short
-        // body, never a complete one.
-        Ok(response) => {
-            let summary: serde_json::Value = response.json().await.unwrap_or_default();
-            assert_ne!(summary["size"], 5, "a broken stream must not look complete");
-        }
-        Err(other) => panic!("{other:?}"),
+        other => panic!("{other:?}"),
     }
 }

@@ -66,3 +66,25 @@ async fn the_concurrency_limit_holds_requests_back() {
         peak["peak"]
     );
 }
+
+#[wasio::test]
+async fn a_response_holds_its_concurrency_slot_until_it_is_dropped() {
+    let client = Client::builder()
+        .base_url(&format!("{}/", peer()))
+        .max_concurrency(1)
+        .build()
+        .unwrap();
+    let unread = client.get("echo").send().await.unwrap();
+    let waiting = wasio::time::timeout(
+        std::time::Duration::from_millis(200),
+        client.get("echo").send(),
+    )
+    .await;
+    assert!(
+        waiting.is_err(),
+        "a second request went out while the slot was held"
+    );
+    drop(unread);
+    let next = client.get("echo").send().await.unwrap();
+    assert_eq!(next.status(), 200);
+}

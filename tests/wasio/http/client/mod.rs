@@ -47,4 +47,5 @@ pub struct Echo {
     pub body: String,
     pub body_len: usize,
     pub content_type: String,
+    pub all_headers: std::collections::BTreeMap<String, Vec<String>>,
 }

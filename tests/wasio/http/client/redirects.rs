@@ -130,6 +130,55 @@ async fn authorization_stays_with_its_origin() {
         "{:?}",
         other.headers
     );
+    // A cookie the request set itself is a credential too.
+    let other: Echo = client
+        .get("redirect-cross")
+        .header("cookie", "session=secret")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(!other.headers.contains_key("cookie"), "{:?}", other.headers);
+}
+
+#[wasio::test]
+async fn a_303_drops_a_streamed_body_and_its_length() {
+    let stream = futures_lite::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from("12345"))]);
+    let echo: Echo = client()
+        .post("redirect/303?to=/echo")
+        .header("content-length", "5")
+        .body(wasio::http::Body::from_stream(stream))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(echo.method, "GET");
+    assert_eq!(echo.body_len, 0);
+    assert!(
+        !echo.headers.contains_key("content-length"),
+        "{:?}",
+        echo.headers
+    );
+}
+
+#[wasio::test]
+async fn a_location_that_is_not_ascii_is_an_error() {
+    let error = Client::new()
+        .get(&format!("{}/bad-location", super::raw_peer()))
+        .send()
+        .await
+        .unwrap_err();
+    match &error {
+        Error::InvalidUrl { url, reason } => {
+            assert_eq!(url, "/café");
+            assert_eq!(*reason, "the redirect location is not ASCII");
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 #[wasio::test]

@@ -220,3 +220,118 @@ async fn an_http_request_built_elsewhere_can_be_executed() {
     );
     assert_eq!(echo.headers["x-built"], "yes");
 }
+
+#[wasio::test]
+async fn an_empty_post_says_content_length_0_and_a_get_says_nothing() {
+    let echo: Echo = client()
+        .post("echo")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(echo.headers["content-length"], "0");
+    let echo: Echo = client()
+        .get("echo")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(!echo.headers.contains_key("content-length"), "{echo:?}");
+}
+
+#[wasio::test]
+async fn headers_with_several_values_are_all_sent() {
+    let mut map = http::HeaderMap::new();
+    map.append("x-multi", "one".parse().unwrap());
+    map.append("x-multi", "two".parse().unwrap());
+    let echo: Echo = client()
+        .get("echo")
+        .headers(map)
+        .append_header("x-multi", "three")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(echo.all_headers["x-multi"], ["one", "two", "three"]);
+}
+
+#[wasio::test]
+async fn execute_sends_the_client_defaults_too() {
+    let client = Client::builder()
+        .default_header("x-team", "wasio")
+        .user_agent("tests/2.0")
+        .build()
+        .unwrap();
+    let request = Request::builder()
+        .uri(format!("{}/echo", peer()))
+        .header("x-own", "1")
+        .body(Body::empty())
+        .unwrap();
+    let echo: Echo = client.execute(request).await.unwrap().json().await.unwrap();
+    assert_eq!(echo.headers["x-team"], "wasio");
+    assert_eq!(echo.headers["user-agent"], "tests/2.0");
+    assert_eq!(echo.headers["x-own"], "1");
+}
+
+#[wasio::test]
+async fn credentials_in_the_url_become_basic_auth() {
+    let url = peer().replacen("http://", "http://Aladdin:open%20sesame@", 1);
+    let echo: Echo = Client::new()
+        .get(&format!("{url}/echo"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        echo.headers["authorization"],
+        "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
+    );
+    assert!(!echo.headers["host"].contains('@'), "{:?}", echo.headers);
+}
+
+#[wasio::test]
+async fn the_upload_streams_while_the_response_is_read() {
+    use futures_lite::StreamExt;
+    // The upload sends its next chunk only once the server reported the last one in the
+    // response body: it can finish only if both directions flow at once.
+    const CHUNKS: usize = 20;
+    let acknowledged = std::rc::Rc::new(wasio::sync::Semaphore::new(0));
+    let permits = acknowledged.clone();
+    let chunks = futures_lite::stream::iter(0..CHUNKS).then(move |i| {
+        let permits = permits.clone();
+        async move {
+            if i > 0 {
+                permits.acquire().await.unwrap().forget();
+            }
+            Ok::<_, std::io::Error>(Bytes::from(vec![b'x'; 1000]))
+        }
+    });
+    let mut response = client()
+        .post("duplex")
+        .body(Body::from_stream(chunks))
+        .timeout(Duration::from_secs(10))
+        .send()
+        .await
+        .unwrap();
+    let mut reports = String::new();
+    while let Some(chunk) = response.chunk().await.unwrap() {
+        let text = std::str::from_utf8(&chunk).unwrap();
+        acknowledged.add_permits(text.matches("got").count());
+        reports.push_str(text);
+    }
+    let received: usize = reports
+        .lines()
+        .filter_map(|line| line.strip_prefix("got "))
+        .map(|n| n.parse::<usize>().unwrap())
+        .sum();
+    assert_eq!(received, CHUNKS * 1000, "{reports}");
+    assert!(reports.ends_with("done\n"), "{reports}");
+}
