@@ -95,6 +95,39 @@ impl Body {
         self.len() == Some(0)
     }
 
+    /// The body as a stream of chunks (complete bytes make one chunk).
+    pub fn into_stream(self) -> BodyStream {
+        match self.inner {
+            Inner::Bytes(bytes) if bytes.is_empty() => Box::pin(futures_lite::stream::empty()),
+            Inner::Bytes(bytes) => Box::pin(futures_lite::stream::once(Ok(bytes))),
+            Inner::Stream(stream) => stream,
+        }
+    }
+
+    /// The whole body, its stream read to the end (to check a response in a test, say).
+    ///
+    /// ```
+    /// # wasio::run(async {
+    /// use wasio::http::Body;
+    ///
+    /// let chunks = futures_lite::stream::iter(["a", "b"].map(|c| Ok(bytes::Bytes::from(c))));
+    /// assert_eq!(Body::from_stream(chunks).bytes().await.unwrap(), "ab");
+    /// # });
+    /// ```
+    pub async fn bytes(self) -> io::Result<Bytes> {
+        use futures_lite::StreamExt;
+        match self.inner {
+            Inner::Bytes(bytes) => Ok(bytes),
+            Inner::Stream(mut stream) => {
+                let mut all = BytesMut::new();
+                while let Some(chunk) = stream.next().await {
+                    all.extend_from_slice(&chunk?);
+                }
+                Ok(all.freeze())
+            }
+        }
+    }
+
     /// A copy, when the body is complete bytes (a stream can be sent once only).
     pub(crate) fn try_clone(&self) -> Option<Body> {
         match &self.inner {

@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use bytes::{Bytes, BytesMut};
 use futures_lite::{Stream, StreamExt};
-use http::header::{CONTENT_TYPE, HeaderMap};
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap};
 use http::{Method, Uri, Version};
 
 use super::response::HttpError;
@@ -179,9 +179,19 @@ impl Request {
         self.max_body_size = limit;
     }
 
+    /// The `content-length` the client announced.
+    fn declared_length(&self) -> Option<u64> {
+        self.header(CONTENT_LENGTH.as_str())?.parse().ok()
+    }
+
     /// The next chunk of the body; `None` at its end. 413 past the size limit, 400 when the
     /// body is malformed or cut short.
     pub async fn chunk(&mut self) -> Result<Option<Bytes>, HttpError> {
+        if self.received == 0 && self.declared_length() > Some(self.max_body_size) {
+            // Refused before a byte is read, as aiohttp does.
+            self.body = Source::Empty;
+            return Err(HttpError::payload_too_large(self.max_body_size));
+        }
         let next = match &mut self.body {
             Source::Empty => None,
             Source::Bytes(bytes) => Some(std::mem::take(bytes)).filter(|b| !b.is_empty()),

@@ -219,6 +219,11 @@ impl Response {
         &self.body
     }
 
+    /// The body, taken out (to read it in a test or a middleware).
+    pub fn into_body(self) -> Body {
+        self.body
+    }
+
     /// The parts, for the code that sends the response.
     pub(crate) fn into_parts(self) -> Parts {
         Parts {

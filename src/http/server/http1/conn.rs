@@ -91,7 +91,8 @@ pub(crate) async fn serve(
             ..
         } = response;
         let exchange = Exchange {
-            keep_alive: exchange.keep_alive && reusable,
+            // A shutdown that began while the handler ran closes the connection after this.
+            keep_alive: exchange.keep_alive && reusable && !*shutdown.borrow(),
             ..exchange
         };
         // Only this loop lends the write side while the handler is not running.
@@ -216,14 +217,25 @@ async fn finish_body(
     output: &Shared<Output>,
     config: &ServerConfig,
 ) -> bool {
-    if matches!(*left.borrow(), Left::Done) {
-        return true;
+    match *left.borrow() {
+        Left::Done => return true,
+        Left::Broken | Left::Abandoned => return false,
+        Left::Length(_) | Left::Chunked(_) => {}
     }
-    if output.lend().is_none_or(|output| output.continue_unsent()) {
+    let reusable = if output.lend().is_none_or(|output| output.continue_unsent()) {
         // The client waits to be asked for the body, which was not wanted.
-        *left.borrow_mut() = Left::Done;
-        return false;
-    }
+        false
+    } else {
+        drain(input, left, config).await
+    };
+    // A task the handler left behind finds the body gone, not the next request's bytes.
+    *left.borrow_mut() = Left::Abandoned;
+    reusable
+}
+
+/// Reads and drops the rest of the body, up to [`ServerConfig::max_drain`]; whether it all
+/// came.
+async fn drain(input: &Shared<Input>, left: &Rc<RefCell<Left>>, config: &ServerConfig) -> bool {
     let mut rest = BodyReader {
         input: input.clone(),
         left: left.clone(),
@@ -237,7 +249,6 @@ async fn finish_body(
             Ok(chunk) => {
                 drained += chunk.len() as u64;
                 if drained > config.max_drain {
-                    *left.borrow_mut() = Left::Done;
                     return false;
                 }
             }

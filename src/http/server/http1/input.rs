@@ -45,6 +45,10 @@ pub(crate) enum Left {
     Length(u64),
     Chunked(ChunkedDecoder),
     Done,
+    /// The response went out before the handler read it all; the rest was skipped.
+    Abandoned,
+    /// Reading it failed (malformed, cut short, stalled): the connection cannot be reused.
+    Broken,
 }
 
 impl Left {
@@ -75,7 +79,7 @@ impl BodyReader {
         message: &str,
     ) -> Poll<Option<Result<Bytes, HttpError>>> {
         if let Ok(mut left) = self.left.try_borrow_mut() {
-            *left = Left::Done;
+            *left = Left::Broken;
         }
         Poll::Ready(Some(Err(HttpError::new(status, message))))
     }
@@ -107,6 +111,14 @@ impl Stream for BodyReader {
             };
             let chunk = match &mut *left {
                 Left::Done => return Poll::Ready(None),
+                Left::Abandoned => {
+                    drop((left, input));
+                    return this.fail(StatusCode::INTERNAL_SERVER_ERROR, LATE);
+                }
+                Left::Broken => {
+                    drop((left, input));
+                    return this.fail(StatusCode::BAD_REQUEST, "the request body failed");
+                }
                 Left::Length(n) if !input.buffer.is_empty() => {
                     let take = (*n).min(input.buffer.len() as u64) as usize;
                     *n -= take as u64;

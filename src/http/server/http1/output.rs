@@ -83,9 +83,13 @@ impl Output {
             || status == StatusCode::NOT_MODIFIED;
         let http11 = exchange.version == Version::HTTP_11;
         let mut keep_alive = exchange.keep_alive;
-        // The server frames the body; what the handler set for that is replaced.
-        for name in [CONTENT_LENGTH, TRANSFER_ENCODING, CONNECTION] {
-            headers.remove(name);
+        let switching = status == StatusCode::SWITCHING_PROTOCOLS;
+        // The server frames the body; what the handler set for that is replaced. A switch of
+        // protocols keeps its own `connection: upgrade`.
+        headers.remove(CONTENT_LENGTH);
+        headers.remove(TRANSFER_ENCODING);
+        if !switching {
+            headers.remove(CONNECTION);
         }
         let chunked = !no_body && http11 && (trailers.is_some() || body.len().is_none());
         if !no_body && !http11 && body.len().is_none() {
@@ -111,7 +115,8 @@ impl Output {
         {
             let _ = write!(self.buffer, "content-length: {len}\r\n");
         }
-        if !keep_alive {
+        if switching {
+        } else if !keep_alive {
             self.buffer.extend_from_slice(b"connection: close\r\n");
         } else if !http11 {
             self.buffer.extend_from_slice(b"connection: keep-alive\r\n");
