@@ -3,6 +3,8 @@
 use std::fmt;
 use std::io;
 
+use crate::http::error_code::Described;
+use crate::http::incoming::BodyError;
 use http::{StatusCode, Uri};
 pub use wasip2::http::types::ErrorCode;
 
@@ -150,6 +152,21 @@ impl Error {
         }
     }
 
+    /// The error a body that could not be read from `url` stands for.
+    pub(crate) fn from_body(url: &Uri, error: BodyError) -> Error {
+        match error {
+            BodyError::Code(code) => Error::from_code(url, code, TimeoutKind::BetweenBytes),
+            BodyError::Timeout => Error::Timeout {
+                url: url.clone(),
+                kind: TimeoutKind::BetweenBytes,
+            },
+            BodyError::Failed(description) => Error::Body {
+                url: url.clone(),
+                source: io::Error::other(description),
+            },
+        }
+    }
+
     /// The error a wasi:http error code stands for, at the given stage of a request.
     pub(crate) fn from_code(url: &Uri, code: ErrorCode, waiting_for: TimeoutKind) -> Error {
         let url = url.clone();
@@ -182,7 +199,7 @@ impl Error {
             | ErrorCode::TlsCertificateError
             | ErrorCode::TlsAlertReceived(_) => Error::Tls {
                 url,
-                detail: format!("{code:?}"),
+                detail: Described(&code).to_string(),
             },
             code => Error::Http { url, code },
         }
@@ -217,7 +234,7 @@ impl fmt::Display for Error {
             Error::Decode { what, detail } => write!(f, "the body is not valid {what}: {detail}"),
             Error::Status { url, status } => write!(f, "{url}: {status}"),
             Error::Body { url, source } => write!(f, "{url}: body: {source}"),
-            Error::Http { url, code } => write!(f, "{url}: {code:?}"),
+            Error::Http { url, code } => write!(f, "{url}: {}", Described(code)),
         }
     }
 }

@@ -1,24 +1,46 @@
 //! Headers between the `http` crate's `HeaderMap` and wasi:http `fields`.
 
+use std::fmt;
+
 use http::Method;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 use wasip2::http::types::{Fields, HeaderError, Method as WasiMethod};
 
 use super::Error;
 
+/// A header the host would not take.
+#[derive(Debug)]
+pub(crate) struct FieldError {
+    pub(crate) name: String,
+    /// The host forbids the name (it sets the header itself); otherwise the syntax was wrong.
+    pub(crate) forbidden: bool,
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let why = if self.forbidden { "forbids" } else { "refuses" };
+        write!(f, "the host {why} the header {}", self.name)
+    }
+}
+
+impl From<FieldError> for Error {
+    fn from(error: FieldError) -> Error {
+        match error.forbidden {
+            true => Error::ForbiddenHeader { name: error.name },
+            false => Error::InvalidHeader { name: error.name },
+        }
+    }
+}
+
 /// `headers` as wasi:http fields; a header the host forbids is named in the error.
-pub(crate) fn to_fields(headers: &HeaderMap) -> Result<Fields, Error> {
+pub(crate) fn to_fields(headers: &HeaderMap) -> Result<Fields, FieldError> {
     let fields = Fields::new();
     for (name, value) in headers {
         fields
             .append(name.as_str(), value.as_bytes())
-            .map_err(|error| match error {
-                HeaderError::Forbidden => Error::ForbiddenHeader {
-                    name: name.to_string(),
-                },
-                HeaderError::InvalidSyntax | HeaderError::Immutable => Error::InvalidHeader {
-                    name: name.to_string(),
-                },
+            .map_err(|error| FieldError {
+                name: name.as_str().to_string(),
+                forbidden: matches!(error, HeaderError::Forbidden),
             })?;
     }
     Ok(fields)
@@ -28,6 +50,11 @@ pub(crate) fn to_fields(headers: &HeaderMap) -> Result<Fields, Error> {
 pub(crate) fn from_fields(fields: Fields) -> HeaderMap {
     let entries = fields.entries();
     drop(fields);
+    header_map(entries)
+}
+
+/// Name and value pairs as a `HeaderMap`, skipping any the `http` crate refuses.
+pub(crate) fn header_map(entries: Vec<(String, Vec<u8>)>) -> HeaderMap {
     let mut headers = HeaderMap::with_capacity(entries.len());
     for (name, value) in entries {
         if let (Ok(name), Ok(value)) = (

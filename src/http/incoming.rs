@@ -1,21 +1,31 @@
-//! Reading a response body from wasi:http, chunk by chunk, then its trailers.
+//! Reading a body from wasi:http (a response's for the client, a request's for the server),
+//! chunk by chunk, then its trailers.
 
 use bytes::Bytes;
-use http::{HeaderMap, Uri};
-use wasip2::http::types::{FutureTrailers, IncomingBody, http_error_code};
+use http::HeaderMap;
+use wasip2::http::types::{ErrorCode, FutureTrailers, IncomingBody, http_error_code};
 use wasip2::io::streams::{InputStream, StreamError};
 
 use crate::http::fields::from_fields;
-use crate::http::{Error, TimeoutKind};
 use crate::runtime::{AsyncPollable, poll_proceed};
 
 /// How much one read asks the host for.
 const CHUNK: u64 = 64 * 1024;
 
-/// A response body being read.
+/// A body being read.
 pub(crate) struct Incoming {
-    url: Uri,
     state: State,
+}
+
+/// Why a body could not be read; the client turns it into its [`Error`](crate::http::Error).
+#[derive(Debug)]
+pub(crate) enum BodyError {
+    /// The host's error code.
+    Code(ErrorCode),
+    /// The host stopped waiting for more of the body.
+    Timeout,
+    /// Anything else, as the host described it.
+    Failed(String),
 }
 
 enum State {
@@ -30,7 +40,7 @@ enum State {
 }
 
 impl Incoming {
-    pub(crate) fn new(url: Uri, body: IncomingBody) -> Incoming {
+    pub(crate) fn new(body: IncomingBody) -> Incoming {
         let state = match body.stream() {
             Ok(stream) => State::Reading {
                 ready: AsyncPollable::new(stream.subscribe()),
@@ -39,20 +49,17 @@ impl Incoming {
             },
             Err(()) => State::Failed,
         };
-        Incoming { url, state }
+        Incoming { state }
     }
 
     /// The next chunk; `None` at the end of the body.
-    pub(crate) async fn next_chunk(&mut self) -> Result<Option<Bytes>, Error> {
+    pub(crate) async fn next_chunk(&mut self) -> Result<Option<Bytes>, BodyError> {
         std::future::poll_fn(poll_proceed).await;
         loop {
             let State::Reading { ready, stream, .. } = &self.state else {
                 return match self.state {
                     State::Ended(_) => Ok(None),
-                    _ => Err(Error::Http {
-                        url: self.url.clone(),
-                        code: wasip2::http::types::ErrorCode::HttpResponseIncomplete,
-                    }),
+                    _ => Err(BodyError::Code(ErrorCode::HttpResponseIncomplete)),
                 };
             };
             match stream.read(CHUNK) {
@@ -65,8 +72,8 @@ impl Incoming {
                 Err(StreamError::LastOperationFailed(failure)) => {
                     self.state = State::Failed;
                     return Err(match http_error_code(&failure) {
-                        Some(code) => Error::from_code(&self.url, code, TimeoutKind::BetweenBytes),
-                        None => from_description(&self.url, &failure.to_debug_string()),
+                        Some(code) => BodyError::Code(code),
+                        None => from_description(&failure.to_debug_string()),
                     });
                 }
             }
@@ -74,7 +81,7 @@ impl Incoming {
     }
 
     /// The trailers, once the body has been read to its end; `None` when there are none.
-    pub(crate) async fn trailers(&mut self) -> Result<Option<HeaderMap>, Error> {
+    pub(crate) async fn trailers(&mut self) -> Result<Option<HeaderMap>, BodyError> {
         let State::Ended(future) = &mut self.state else {
             return Ok(None);
         };
@@ -86,9 +93,7 @@ impl Incoming {
         drop(ready);
         match future.get() {
             Some(Ok(Ok(trailers))) => Ok(trailers.map(from_fields)),
-            Some(Ok(Err(code))) => {
-                Err(Error::from_code(&self.url, code, TimeoutKind::BetweenBytes))
-            }
+            Some(Ok(Err(code))) => Err(BodyError::Code(code)),
             Some(Err(())) | None => Ok(None),
         }
     }
@@ -110,16 +115,10 @@ impl Incoming {
 /// The error a body failure's description stands for. wasmtime 48 does not let
 /// `http-error-code` see body errors (it wraps them in its own type), so their description is
 /// all there is; its first line names the error, the rest is the host's backtrace.
-fn from_description(url: &Uri, description: &str) -> Error {
+fn from_description(description: &str) -> BodyError {
     let first = description.lines().next().unwrap_or_default();
     if first.contains("read timeout") || first.contains("response timeout") {
-        return Error::Timeout {
-            url: url.clone(),
-            kind: TimeoutKind::BetweenBytes,
-        };
+        return BodyError::Timeout;
     }
-    Error::Body {
-        url: url.clone(),
-        source: std::io::Error::other(first.to_string()),
-    }
+    BodyError::Failed(first.to_string())
 }

@@ -19,6 +19,7 @@
 mod body;
 mod client;
 mod error;
+mod error_code;
 mod fields;
 mod incoming;
 mod percent;

@@ -89,8 +89,17 @@ pub(crate) fn from_code(code: ErrorCode) -> io::Error {
 /// read from it where the host names one, as wasmtime does for resets and broken pipes.
 pub(crate) fn from_failure(failure: StreamFailure) -> io::Error {
     // The first line describes the error; wasmtime appends its backtrace.
-    let debug = failure.to_debug_string();
-    let description = debug.lines().next().unwrap_or_default().to_string();
+    let mut description = failure.to_debug_string();
+    if let Some(end) = description.bytes().position(|b| b == b'\n') {
+        description.truncate(end);
+    }
+    // A plain byte search: components that only serve HTTP carry no string-search engine.
+    let mentions = |name: &str| {
+        description
+            .as_bytes()
+            .windows(name.len())
+            .any(|window| window == name.as_bytes())
+    };
     let kind = [
         ("ConnectionReset", io::ErrorKind::ConnectionReset),
         ("Connection reset", io::ErrorKind::ConnectionReset),
@@ -100,7 +109,7 @@ pub(crate) fn from_failure(failure: StreamFailure) -> io::Error {
         ("TimedOut", io::ErrorKind::TimedOut),
     ]
     .into_iter()
-    .find(|(name, _)| description.contains(name))
+    .find(|(name, _)| mentions(name))
     .map_or(io::ErrorKind::Other, |(_, kind)| kind);
     io::Error::new(kind, description)
 }

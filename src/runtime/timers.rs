@@ -1,17 +1,22 @@
 //! The one deadline structure every timer shares.
 //!
-//! Pending sleeps live in a map ordered by (deadline, registration order). The reactor turns
-//! only the earliest deadline into a monotonic-clock pollable, so 100 000 sleeps cost one host
-//! handle, not 100 000. A sleep whose key is gone from the map has fired.
+//! Pending sleeps live in a slab, and a min-heap orders them by (deadline, registration
+//! order). The reactor turns only the earliest deadline into a monotonic-clock pollable, so
+//! 100 000 sleeps cost one host handle, not 100 000. A cancelled sleep leaves its heap entry
+//! behind, skipped when it surfaces; the heap is rebuilt when such leftovers outnumber the
+//! live timers, so cancelling many timeouts does not grow it without bound.
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::task::Waker;
 
-/// Identifies one registered timer: its deadline (monotonic nanoseconds) and a tie-breaker.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+use slab::Slab;
+
+/// Identifies one registered timer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct TimerKey {
-    deadline: u64,
+    slot: usize,
     seq: u64,
     generation: u64,
 }
@@ -25,19 +30,55 @@ pub(crate) enum TimerState {
     Stale,
 }
 
+struct Entry {
+    seq: u64,
+    waker: Waker,
+}
+
+/// A heap entry: (deadline, seq) orders it, `slot` finds the timer.
+type Due = Reverse<(u64, u64, usize)>;
+
+struct Inner {
+    timers: Slab<Entry>,
+    heap: BinaryHeap<Due>,
+}
+
+impl Inner {
+    /// Whether a heap entry still stands for a pending timer.
+    fn is_live(&self, Reverse((_, seq, slot)): &Due) -> bool {
+        self.timers
+            .get(*slot)
+            .is_some_and(|entry| entry.seq == *seq)
+    }
+
+    /// Drops cancelled entries from the top of the heap.
+    fn skip_cancelled(&mut self) {
+        while let Some(top) = self.heap.peek() {
+            if self.is_live(top) {
+                return;
+            }
+            self.heap.pop();
+        }
+    }
+}
+
 pub(crate) struct Timers {
-    map: RefCell<BTreeMap<TimerKey, Waker>>,
+    inner: RefCell<Inner>,
     next_seq: Cell<u64>,
     /// Bumped by `clear`, so keys from an earlier run are told apart from fired ones.
     generation: Cell<u64>,
-    /// Wakers of fired timers, woken after the map is released; kept to reuse its allocation.
+    /// Wakers of fired timers, woken after the timers are released; kept to reuse its
+    /// allocation.
     fired: RefCell<Vec<Waker>>,
 }
 
 impl Timers {
     pub(crate) const fn new() -> Self {
         Timers {
-            map: RefCell::new(BTreeMap::new()),
+            inner: RefCell::new(Inner {
+                timers: Slab::new(),
+                heap: BinaryHeap::new(),
+            }),
             next_seq: Cell::new(0),
             generation: Cell::new(0),
             fired: RefCell::new(Vec::new()),
@@ -47,13 +88,14 @@ impl Timers {
     pub(crate) fn insert(&self, deadline: u64, waker: Waker) -> TimerKey {
         let seq = self.next_seq.get();
         self.next_seq.set(seq + 1);
-        let key = TimerKey {
-            deadline,
+        let mut inner = self.inner.borrow_mut();
+        let slot = inner.timers.insert(Entry { seq, waker });
+        inner.heap.push(Reverse((deadline, seq, slot)));
+        TimerKey {
+            slot,
             seq,
             generation: self.generation.get(),
-        };
-        self.map.borrow_mut().insert(key, waker);
-        key
+        }
     }
 
     /// Replaces the waker of a pending timer, or tells that it fired or went stale.
@@ -61,29 +103,43 @@ impl Timers {
         if key.generation != self.generation.get() {
             return TimerState::Stale;
         }
-        let mut map = self.map.borrow_mut();
-        let Some(slot) = map.get_mut(&key) else {
+        let mut inner = self.inner.borrow_mut();
+        let Some(entry) = inner.timers.get_mut(key.slot).filter(|e| e.seq == key.seq) else {
             return TimerState::Fired;
         };
-        if !slot.will_wake(waker) {
-            let old = std::mem::replace(slot, waker.clone());
-            drop(map);
+        if !entry.waker.will_wake(waker) {
+            let old = std::mem::replace(&mut entry.waker, waker.clone());
+            drop(inner);
             drop(old);
         }
         TimerState::Pending
     }
 
     pub(crate) fn remove(&self, key: TimerKey) {
-        let old = self.map.borrow_mut().remove(&key);
+        if key.generation != self.generation.get() {
+            return;
+        }
+        let mut inner = self.inner.borrow_mut();
+        if inner.timers.get(key.slot).is_none_or(|e| e.seq != key.seq) {
+            return;
+        }
+        let old = inner.timers.remove(key.slot);
+        if inner.heap.len() > 64 && inner.heap.len() > 2 * inner.timers.len() {
+            let Inner { timers, heap } = &mut *inner;
+            heap.retain(|Reverse((_, seq, slot))| timers.get(*slot).is_some_and(|e| e.seq == *seq));
+        }
+        drop(inner);
         drop(old);
     }
 
     pub(crate) fn earliest(&self) -> Option<u64> {
-        self.map.borrow().first_key_value().map(|(k, _)| k.deadline)
+        let mut inner = self.inner.borrow_mut();
+        inner.skip_cancelled();
+        inner.heap.peek().map(|Reverse((deadline, _, _))| *deadline)
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.map.borrow().len()
+        self.inner.borrow().timers.len()
     }
 
     /// Removes every timer due at `now` and wakes its task, in deadline order; returns how
@@ -91,12 +147,17 @@ impl Timers {
     pub(crate) fn fire(&self, now: u64) -> usize {
         let mut fired = std::mem::take(&mut *self.fired.borrow_mut());
         {
-            let mut map = self.map.borrow_mut();
-            while let Some(entry) = map.first_entry() {
-                if entry.key().deadline > now {
-                    break;
+            let mut inner = self.inner.borrow_mut();
+            loop {
+                inner.skip_cancelled();
+                match inner.heap.peek() {
+                    Some(Reverse((deadline, _, slot))) if *deadline <= now => {
+                        let slot = *slot;
+                        inner.heap.pop();
+                        fired.push(inner.timers.remove(slot).waker);
+                    }
+                    _ => break,
                 }
-                fired.push(entry.remove());
             }
         }
         let count = fired.len();
@@ -110,7 +171,95 @@ impl Timers {
     /// Drops every waker (shutdown); keys handed out so far become stale.
     pub(crate) fn clear(&self) {
         self.generation.set(self.generation.get() + 1);
-        let map = std::mem::take(&mut *self.map.borrow_mut());
-        drop(map);
+        let mut inner = self.inner.borrow_mut();
+        let timers = std::mem::take(&mut inner.timers);
+        inner.heap.clear();
+        drop(inner);
+        drop(timers);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::task::Wake;
+
+    use super::*;
+
+    struct Count(AtomicUsize);
+
+    impl Wake for Count {
+        fn wake(self: Arc<Self>) {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    fn waker() -> (Arc<Count>, Waker) {
+        let count = Arc::new(Count(AtomicUsize::new(0)));
+        (count.clone(), Waker::from(count))
+    }
+
+    #[test]
+    fn timers_fire_in_deadline_order_and_cancelled_ones_never() {
+        let timers = Timers::new();
+        let (woken, w) = waker();
+        let late = timers.insert(30, w.clone());
+        let early = timers.insert(10, w.clone());
+        let cancelled = timers.insert(5, w.clone());
+        timers.remove(cancelled);
+        assert_eq!(timers.earliest(), Some(10));
+        assert_eq!(timers.fire(20), 1);
+        assert_eq!(timers.update(early, &w), TimerState::Fired);
+        assert_eq!(timers.update(late, &w), TimerState::Pending);
+        assert_eq!(timers.update(cancelled, &w), TimerState::Fired);
+        assert_eq!(timers.fire(30), 1);
+        assert_eq!(woken.0.load(Ordering::Relaxed), 2);
+        assert_eq!((timers.len(), timers.earliest()), (0, None));
+    }
+
+    #[test]
+    fn a_reused_slot_is_not_mistaken_for_the_timer_that_left_it() {
+        let timers = Timers::new();
+        let (_, w) = waker();
+        let first = timers.insert(10, w.clone());
+        timers.remove(first);
+        let second = timers.insert(20, w.clone());
+        assert_eq!(timers.update(first, &w), TimerState::Fired);
+        timers.remove(first);
+        assert_eq!(
+            timers.update(second, &w),
+            TimerState::Pending,
+            "removing a gone key is a no-op"
+        );
+        assert_eq!(timers.earliest(), Some(20));
+    }
+
+    #[test]
+    fn cancelled_entries_do_not_pile_up() {
+        let timers = Timers::new();
+        let (_, w) = waker();
+        let keep = timers.insert(1_000_000, w.clone());
+        for n in 0..100_000 {
+            let key = timers.insert(500_000 + n, w.clone());
+            timers.remove(key);
+        }
+        assert!(
+            timers.inner.borrow().heap.len() <= 130,
+            "{}",
+            timers.inner.borrow().heap.len()
+        );
+        assert_eq!(timers.update(keep, &w), TimerState::Pending);
+        assert_eq!(timers.earliest(), Some(1_000_000));
+    }
+
+    #[test]
+    fn clear_makes_old_keys_stale() {
+        let timers = Timers::new();
+        let (_, w) = waker();
+        let key = timers.insert(10, w.clone());
+        timers.clear();
+        assert_eq!(timers.update(key, &w), TimerState::Stale);
+        assert_eq!(timers.len(), 0);
     }
 }

@@ -119,7 +119,8 @@ impl ClientResponse {
                     kind: TimeoutKind::Total,
                 })?,
             None => self.body.next_chunk().await,
-        }?;
+        }
+        .map_err(|error| Error::from_body(&self.url, error))?;
         if let Some(chunk) = &next {
             self.received += chunk.len() as u64;
             if self.received > self.max_body_size {
@@ -186,7 +187,11 @@ impl ClientResponse {
     /// the server sent none (or the body has not been read yet).
     pub async fn trailers(&mut self) -> Result<Option<HeaderMap>, Error> {
         if self.trailers.is_none() {
-            self.trailers = self.body.trailers().await?;
+            self.trailers = self
+                .body
+                .trailers()
+                .await
+                .map_err(|error| Error::from_body(&self.url, error))?;
         }
         Ok(self.trailers.clone())
     }

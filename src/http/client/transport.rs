@@ -134,7 +134,7 @@ fn head(url: &Uri, response: IncomingResponse) -> Result<Head, Error> {
     Ok(Head {
         status,
         headers,
-        body: Incoming::new(url.clone(), body),
+        body: Incoming::new(body),
         upload: None,
     })
 }

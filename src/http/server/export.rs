@@ -42,17 +42,17 @@ wit_bindgen::generate!({
 
 use futures_lite::StreamExt;
 use http::header::CONTENT_LENGTH;
-use http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, Version};
+use http::{HeaderMap, HeaderValue, Method, StatusCode, Version};
 use wasip2::http::types::{
     IncomingRequest, Method as WasiMethod, OutgoingBody, OutgoingResponse, ResponseOutparam, Scheme,
 };
 
 use super::app::Service;
+use super::lazy::{LazyHeaders, LazyUri};
 use super::request::{Request, Source};
 use super::response::{HttpError, IntoResponse, Parts, Response};
 use super::{App, Handler, RouteError};
-use crate::http::Error;
-use crate::http::fields::{from_fields, to_fields};
+use crate::http::fields::{FieldError, to_fields};
 use crate::http::incoming::Incoming;
 use crate::io::{AsyncOutputStream, AsyncWriteExt};
 
@@ -115,21 +115,14 @@ fn to_request(request: IncomingRequest) -> Result<Request, HttpError> {
         WasiMethod::Other(other) => Method::from_bytes(other.as_bytes())
             .map_err(|_| HttpError::bad_request("the method is not valid"))?,
     };
-    let mut uri =
-        Uri::builder().path_and_query(request.path_with_query().unwrap_or_else(|| "/".into()));
-    if let Some(authority) = request.authority() {
-        uri = uri.authority(authority);
-        uri = uri.scheme(match request.scheme() {
-            Some(Scheme::Https) => "https",
-            _ => "http",
-        });
-    }
-    let uri = uri
-        .build()
-        .map_err(|_| HttpError::bad_request("the URL is not valid"))?;
-    let headers = from_fields(request.headers());
+    let scheme = match request.scheme() {
+        Some(Scheme::Https) => "https",
+        _ => "http",
+    };
+    let uri = LazyUri::raw(scheme, request.authority(), request.path_with_query());
+    let headers = LazyHeaders::raw(request.headers().entries());
     let body = match request.consume() {
-        Ok(body) => Source::Wasi(Incoming::new(uri.clone(), body)),
+        Ok(body) => Source::Wasi(Incoming::new(body)),
         Err(()) => Source::Empty,
     };
     drop(request);
@@ -225,7 +218,13 @@ async fn send(response: Response, out: ResponseOutparam, head_only: bool) {
         None => None,
     };
     if let Err(code) = OutgoingBody::finish(body_handle, trailers) {
-        eprintln!("wasio: finishing the response body: {code:?}");
+        let why = match code {
+            wasip2::http::types::ErrorCode::HttpResponseBodySize(_) => {
+                "its length differs from its content-length"
+            }
+            _ => "the host refused its end or its trailers",
+        };
+        eprintln!("wasio: the response body could not be finished: {why}");
     }
 }
 
@@ -233,15 +232,17 @@ async fn send(response: Response, out: ResponseOutparam, head_only: bool) {
 fn respond(
     status: StatusCode,
     headers: &HeaderMap,
-) -> Result<(OutgoingResponse, OutgoingBody), Error> {
+) -> Result<(OutgoingResponse, OutgoingBody), FieldError> {
     let outgoing = OutgoingResponse::new(to_fields(headers)?);
     outgoing
         .set_status_code(status.as_u16())
-        .map_err(|()| Error::InvalidHeader {
+        .map_err(|()| FieldError {
             name: format!(":status {}", status.as_u16()),
+            forbidden: false,
         })?;
-    let body = outgoing.body().map_err(|()| Error::InvalidHeader {
-        name: "the response body".into(),
+    let body = outgoing.body().map_err(|()| FieldError {
+        name: "(the response body)".into(),
+        forbidden: false,
     })?;
     Ok((outgoing, body))
 }

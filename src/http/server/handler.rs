@@ -203,14 +203,31 @@ impl MethodRouter {
             .or(self.any.as_ref())
     }
 
-    /// The methods answered, for an `allow` header (`HEAD` wherever `GET` is).
+    /// The methods answered, for an `allow` header (`HEAD` wherever `GET` is): the standard
+    /// ones in alphabetical order, then any others in the order they were added.
     pub(crate) fn allowed(&self) -> String {
-        let mut methods: Vec<&str> = self.handlers.iter().map(|(m, _)| m.as_str()).collect();
-        if methods.contains(&"GET") && !methods.contains(&"HEAD") {
-            methods.push("HEAD");
-        }
-        methods.sort_unstable();
-        methods.join(", ")
+        const STANDARD: [Method; 9] = [
+            Method::CONNECT,
+            Method::DELETE,
+            Method::GET,
+            Method::HEAD,
+            Method::OPTIONS,
+            Method::PATCH,
+            Method::POST,
+            Method::PUT,
+            Method::TRACE,
+        ];
+        let answers = |method: &Method| self.handlers.iter().any(|(m, _)| m == method);
+        let standard = STANDARD.iter().filter(|&method| {
+            answers(method) || (*method == Method::HEAD && answers(&Method::GET))
+        });
+        let others = self
+            .handlers
+            .iter()
+            .map(|(m, _)| m)
+            .filter(|m| !STANDARD.contains(m));
+        let names: Vec<&str> = standard.chain(others).map(Method::as_str).collect();
+        names.join(", ")
     }
 }
 

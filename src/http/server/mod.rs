@@ -24,6 +24,7 @@ mod app;
 pub mod export;
 mod handler;
 mod http1;
+mod lazy;
 mod request;
 mod response;
 mod router;

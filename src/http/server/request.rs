@@ -1,7 +1,6 @@
 //! `Request`: what a handler receives.
 
 use std::any::{Any, TypeId};
-use std::collections::HashMap;
 use std::fmt;
 use std::net::SocketAddr;
 use std::pin::Pin;
@@ -12,23 +11,29 @@ use futures_lite::{Stream, StreamExt};
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap};
 use http::{Method, Uri, Version};
 
+use super::lazy::{LazyHeaders, LazyUri};
 use super::response::HttpError;
 use super::router::Params;
-use crate::http::incoming::Incoming;
+use crate::http::incoming::{BodyError, Incoming};
 
-/// Shared application state, by type.
+/// Shared application state, by type: a handful of values, found by a linear search.
 #[derive(Default)]
 pub(crate) struct StateMap {
-    values: HashMap<TypeId, Rc<dyn Any>>,
+    values: Vec<(TypeId, Rc<dyn Any>)>,
 }
 
 impl StateMap {
+    /// Adds `value`, replacing any of the same type.
     pub(crate) fn insert<T: 'static>(&mut self, value: T) {
-        self.values.insert(TypeId::of::<T>(), Rc::new(value));
+        let id = TypeId::of::<T>();
+        self.values.retain(|(other, _)| *other != id);
+        self.values.push((id, Rc::new(value)));
     }
 
     fn get<T: 'static>(&self) -> Option<&T> {
-        self.values.get(&TypeId::of::<T>())?.downcast_ref()
+        let id = TypeId::of::<T>();
+        let (_, value) = self.values.iter().find(|(other, _)| *other == id)?;
+        value.downcast_ref()
     }
 }
 
@@ -58,9 +63,9 @@ pub(crate) enum Source {
 /// ```
 pub struct Request {
     method: Method,
-    uri: Uri,
+    uri: LazyUri,
     version: Version,
-    headers: HeaderMap,
+    headers: LazyHeaders,
     params: Params,
     remote: Option<SocketAddr>,
     state: Rc<StateMap>,
@@ -72,9 +77,9 @@ pub struct Request {
 impl Request {
     pub(crate) fn new(
         method: Method,
-        uri: Uri,
+        uri: LazyUri,
         version: Version,
-        headers: HeaderMap,
+        headers: LazyHeaders,
         remote: Option<SocketAddr>,
         body: Source,
     ) -> Request {
@@ -114,12 +119,17 @@ impl Request {
 
     /// The URL as requested (path and query; scheme and host when the host gave them).
     pub fn uri(&self) -> &Uri {
-        &self.uri
+        self.uri.uri()
     }
 
     /// The path.
     pub fn path(&self) -> &str {
         self.uri.path()
+    }
+
+    /// The query string, undecoded, without its `?`.
+    pub fn query_string(&self) -> Option<&str> {
+        self.uri.query()
     }
 
     /// The HTTP version.
@@ -129,12 +139,12 @@ impl Request {
 
     /// The headers.
     pub fn headers(&self) -> &HeaderMap {
-        &self.headers
+        self.headers.get()
     }
 
     /// A header's value as text, if present and visible ASCII.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name)?.to_str().ok()
+        self.headers().get(name)?.to_str().ok()
     }
 
     /// The value of the route's path parameter `name` (`{name}` in the route), decoded.
@@ -149,13 +159,13 @@ impl Request {
 
     /// The query string decoded into `T` (a struct or map); a 400 when it does not fit.
     pub fn query<T: serde::de::DeserializeOwned>(&self) -> Result<T, HttpError> {
-        serde_urlencoded::from_str(self.uri.query().unwrap_or_default())
+        serde_urlencoded::from_str(self.query_string().unwrap_or_default())
             .map_err(|error| HttpError::bad_request(format!("bad query string: {error}")))
     }
 
     /// The query string as decoded `(name, value)` pairs, in order.
     pub fn query_pairs(&self) -> Vec<(String, String)> {
-        serde_urlencoded::from_str(self.uri.query().unwrap_or_default()).unwrap_or_default()
+        serde_urlencoded::from_str(self.query_string().unwrap_or_default()).unwrap_or_default()
     }
 
     /// The application's shared value of type `T` (see [`App::state`](super::App::state)).
@@ -195,8 +205,14 @@ impl Request {
         let next = match &mut self.body {
             Source::Empty => None,
             Source::Bytes(bytes) => Some(std::mem::take(bytes)).filter(|b| !b.is_empty()),
-            Source::Wasi(incoming) => incoming.next_chunk().await.map_err(|error| {
-                HttpError::bad_request(format!("the request body failed: {error}"))
+            Source::Wasi(incoming) => incoming.next_chunk().await.map_err(|error| match error {
+                BodyError::Timeout => HttpError::new(
+                    http::StatusCode::REQUEST_TIMEOUT,
+                    "the request body stalled",
+                ),
+                BodyError::Code(_) | BodyError::Failed(_) => {
+                    HttpError::bad_request("the request body could not be read")
+                }
             })?,
             Source::Stream(stream) => stream.next().await.transpose()?,
         };
@@ -269,8 +285,8 @@ impl fmt::Debug for Request {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Request")
             .field("method", &self.method)
-            .field("uri", &self.uri)
-            .field("headers", &self.headers)
+            .field("uri", self.uri())
+            .field("headers", self.headers())
             .field("params", &self.params)
             .finish()
     }
@@ -306,9 +322,9 @@ impl RequestBuilder {
         };
         Request::new(
             self.method,
-            self.uri,
+            LazyUri::parsed(self.uri),
             Version::HTTP_11,
-            self.headers,
+            LazyHeaders::parsed(self.headers),
             None,
             source,
         )

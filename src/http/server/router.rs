@@ -21,7 +21,7 @@ impl RouteError {
 
 impl fmt::Display for RouteError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "route {:?}: {}", self.pattern, self.reason)
+        write!(f, "route \"{}\": {}", self.pattern, self.reason)
     }
 }
 

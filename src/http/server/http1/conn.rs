@@ -17,6 +17,7 @@ use super::input::{BodyReader, Input, Left};
 use super::output::{Exchange, Output};
 use super::shared::Shared;
 use crate::http::Body;
+use crate::http::server::lazy::{LazyHeaders, LazyUri};
 use crate::http::server::request::{Request, Source};
 use crate::http::server::response::{Parts, Upgraded};
 use crate::http::server::{HttpError, IntoResponse, Service};
@@ -199,9 +200,9 @@ fn request(
     };
     let request = Request::new(
         head.method,
-        uri,
+        LazyUri::parsed(uri),
         head.version,
-        head.headers,
+        LazyHeaders::parsed(head.headers),
         Some(peer),
         body,
     );

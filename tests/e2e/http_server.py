@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""End-to-end: the http_server example, served twice on free loopback ports, by `wasmtime
+serve -Scli` (one instance per request) and on its own socket under `wasmtime run
+-Sinherit-network`, driven by Python aiohttp's client and by curl. Only the two wasmtime
+processes this script starts are stopped, by their process ids.
+
+Run with the project's .venv Python (aiohttp), after `cargo build --example http_server`."""
+
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import aiohttp
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+WASM = os.path.join(ROOT, "target", "wasm32-wasip2", "debug", "examples", "http_server.wasm")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(kind):
+    """Starts the example; returns (process, base URL) once it accepts connections."""
+    port = free_port()
+    if kind == "serve":
+        command = ["wasmtime", "serve", "-Scli", "--addr", f"127.0.0.1:{port}", WASM]
+    else:
+        command = ["wasmtime", "run", "-Sinherit-network", "-Shttp", WASM, f"127.0.0.1:{port}"]
+    # The middleware logs every request to stderr: a file, so no pipe fills up.
+    log = tempfile.TemporaryFile(mode="w+")
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
+    process.log = log
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit(f"{kind}: wasmtime exited at start: {stop(process)}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return process, f"http://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.1)
+    sys.exit(f"{kind}: the server did not start listening in 60 s: {stop(process)}")
+
+
+def stop(process):
+    """Stops the process (this one only) and returns what it wrote to stderr."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    process.log.seek(0)
+    return process.log.read()
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+async def with_aiohttp(kind, base):
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"{base}/") as r:
+            check(r.status == 200, f"GET / gave {r.status}")
+            check(await r.text() == "Hello, World!", "GET / body")
+            check(r.headers.get("x-powered-by") == "wasio", "the middleware's header")
+        async with session.get(f"{base}/hello/wasm%20world") as r:
+            check(await r.text() == "Hello, wasm world!", "a percent-decoded parameter")
+        async with session.post(f"{base}/items", json={"name": "apple"}) as r:
+            check(r.status == 201, f"POST /items gave {r.status}")
+            check(await r.json() == {"name": "apple"}, "POST /items echo")
+        async with session.get(f"{base}/items") as r:
+            items = await r.json()
+            # Under `wasmtime serve` every request has a fresh instance, so state is per request.
+            expected = [] if kind == "serve" else [{"name": "apple"}]
+            check(items == expected, f"GET /items gave {items}")
+        async with session.post(f"{base}/items", data=b"{oops") as r:
+            check(r.status == 400, f"bad JSON gave {r.status}")
+        async with session.post(f"{base}/items", json=[1, 2]) as r:
+            check(r.status == 400 and "JSON object" in await r.text(), "not an object")
+        async with session.get(f"{base}/count?to=3") as r:
+            check(await r.text() == "1\n2\n3\n", "the streamed count")
+            check(r.headers.get("transfer-encoding") == "chunked", "streamed as chunks")
+        async with session.get(f"{base}/nope") as r:
+            check(r.status == 404, f"404 gave {r.status}")
+        async with session.delete(f"{base}/") as r:
+            check(r.status == 405 and r.headers.get("allow") == "GET, HEAD", "405 and allow")
+        async with session.head(f"{base}/") as r:
+            check(r.status == 200 and await r.read() == b"", "HEAD")
+
+        async def hello(n):
+            async with session.get(f"{base}/hello/{n}") as r:
+                return await r.text()
+
+        replies = await asyncio.gather(*(hello(n) for n in range(100)))
+        check(replies == [f"Hello, {n}!" for n in range(100)], "100 concurrent requests")
+
+
+def curl(*args, data=None):
+    done = subprocess.run(
+        ["curl", "-sS", "--max-time", "30", *args],
+        input=data,
+        capture_output=True,
+        timeout=60,
+    )
+    if done.returncode != 0:
+        raise AssertionError(f"curl {args}: {done.stderr.decode()}")
+    return done.stdout.decode(), done.stderr.decode()
+
+
+def with_curl(kind, base):
+    out, _ = curl("-i", f"{base}/")
+    head, _, body = out.partition("\r\n\r\n")
+    check(head.startswith("HTTP/1.1 200 OK"), f"curl status line: {head!r}")
+    check(body == "Hello, World!", f"curl body: {body!r}")
+    out, _ = curl("--http1.0", f"{base}/hello/curl")
+    check(out == "Hello, curl!", f"HTTP/1.0: {out!r}")
+    # A chunked upload, and a large one sent only once the server says 100 Continue.
+    out, _ = curl(
+        "-H", "content-type: application/json", "-H", "transfer-encoding: chunked",
+        "--data-binary", "@-", f"{base}/items", data=b'{"via": "chunks"}',
+    )
+    check(json.loads(out) == {"via": "chunks"}, f"chunked upload: {out!r}")
+    big = json.dumps({"blob": "x" * 200_000}).encode()
+    out, err = curl(
+        "-v", "-H", "content-type: application/json", "-H", "expect: 100-continue",
+        "--data-binary", "@-", f"{base}/items", data=big,
+    )
+    check(json.loads(out) == json.loads(big), "the 100-continue upload came back")
+    check("HTTP/1.1 100 Continue" in err, "curl saw 100 Continue")
+    # Two URLs in one curl: the second reuses the first connection.
+    out, err = curl("-v", f"{base}/hello/a", f"{base}/hello/b")
+    check(out == "Hello, a!Hello, b!", f"two requests: {out!r}")
+    check("Re-using existing connection" in err or "Reusing existing" in err, "keep-alive")
+
+
+def main():
+    for kind in ["serve", "own"]:
+        process, base = start(kind)
+        try:
+            asyncio.run(with_aiohttp(kind, base))
+            with_curl(kind, base)
+        except AssertionError as error:
+            sys.exit(f"{kind} ({base}): {error}\nwasmtime said:\n{stop(process)[-3000:]}")
+        stop(process)
+        print(f"http_server under {kind}: aiohttp and curl got what they asked for ({base})")
+
+
+main()
