@@ -1,6 +1,6 @@
 //! aiohttp's server example, grown into a small app: `/` says "Hello, World!", `/hello/{name}`
-//! greets by name, `/items` takes and lists JSON, `/count` streams lines, and a middleware
-//! adds a header and logs.
+//! greets by name, `/items` takes and lists JSON, `/count` streams lines, `/whoami` tells what
+//! the server saw of the request, and a middleware adds a header and logs.
 //!
 //! On its own socket, under `wasmtime run` (the main job; state lives as long as the server):
 //!     cargo run --example http_server -- 127.0.0.1:8080
@@ -56,6 +56,15 @@ async fn count(request: Request) -> Result<Response, HttpError> {
     Ok(Response::stream("text/plain", lines))
 }
 
+/// What the server saw: the method, the whole URL and the client's user agent.
+async fn whoami(request: Request) -> Json<serde_json::Value> {
+    Json(serde_json::json!({
+        "method": request.method().as_str(),
+        "url": request.uri().to_string(),
+        "user_agent": request.header("user-agent"),
+    }))
+}
+
 async fn powered_by(request: Request, next: Next) -> Response {
     let line = format!("{} {}", request.method(), request.path());
     let response = next.run(request).await;
@@ -69,6 +78,7 @@ fn app() -> App {
         .route("/hello/{name}", get(hello))
         .route("/items", get(list_items).post(add_item))
         .route("/count", get(count))
+        .route("/whoami", get(whoami))
         .middleware(powered_by)
         .state(Items::default())
 }

@@ -32,18 +32,28 @@ impl From<FieldError> for Error {
     }
 }
 
-/// `headers` as wasi:http fields; a header the host forbids is named in the error.
+/// `headers` as wasi:http fields, made in one host call; a header the host forbids is named
+/// in the error.
 pub(crate) fn to_fields(headers: &HeaderMap) -> Result<Fields, FieldError> {
-    let fields = Fields::new();
-    for (name, value) in headers {
-        fields
-            .append(name.as_str(), value.as_bytes())
-            .map_err(|error| FieldError {
-                name: name.as_str().to_string(),
+    let entries: Vec<(String, Vec<u8>)> = headers
+        .iter()
+        .map(|(name, value)| (name.as_str().to_string(), value.as_bytes().to_vec()))
+        .collect();
+    Fields::from_list(&entries).map_err(|_| {
+        // Which header was refused, and why: asked one by one, now that one was.
+        let fields = Fields::new();
+        let refused = entries.iter().find_map(|(name, value)| {
+            let error = fields.append(name, value).err()?;
+            Some(FieldError {
+                name: name.clone(),
                 forbidden: matches!(error, HeaderError::Forbidden),
-            })?;
-    }
-    Ok(fields)
+            })
+        });
+        refused.unwrap_or(FieldError {
+            name: "(unknown)".into(),
+            forbidden: false,
+        })
+    })
 }
 
 /// wasi:http fields as a `HeaderMap` (the host has validated them; anything else is skipped).

@@ -31,7 +31,8 @@ pub(crate) enum BodyError {
 enum State {
     // Field order in each variant: children before parents.
     Reading {
-        ready: AsyncPollable,
+        /// Made the first time a read finds nothing.
+        ready: Option<AsyncPollable>,
         stream: InputStream,
         body: IncomingBody,
     },
@@ -43,7 +44,7 @@ impl Incoming {
     pub(crate) fn new(body: IncomingBody) -> Incoming {
         let state = match body.stream() {
             Ok(stream) => State::Reading {
-                ready: AsyncPollable::new(stream.subscribe()),
+                ready: None,
                 stream,
                 body,
             },
@@ -56,14 +57,19 @@ impl Incoming {
     pub(crate) async fn next_chunk(&mut self) -> Result<Option<Bytes>, BodyError> {
         std::future::poll_fn(poll_proceed).await;
         loop {
-            let State::Reading { ready, stream, .. } = &self.state else {
+            let State::Reading { ready, stream, .. } = &mut self.state else {
                 return match self.state {
                     State::Ended(_) => Ok(None),
                     _ => Err(BodyError::Code(ErrorCode::HttpResponseIncomplete)),
                 };
             };
             match stream.read(CHUNK) {
-                Ok(bytes) if bytes.is_empty() => ready.wait_not_ready().await,
+                Ok(bytes) if bytes.is_empty() => {
+                    ready
+                        .get_or_insert_with(|| AsyncPollable::new(stream.subscribe()))
+                        .wait_not_ready()
+                        .await
+                }
                 Ok(bytes) => return Ok(Some(Bytes::from(bytes))),
                 Err(StreamError::Closed) => {
                     self.end();

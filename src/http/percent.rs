@@ -3,7 +3,7 @@
 /// `text` with `%XX` escapes decoded (`+` stays `+`); `None` when an escape is malformed or
 /// the result is not UTF-8.
 pub(crate) fn decode(text: &str) -> Option<String> {
-    if !text.contains('%') {
+    if !text.bytes().any(|b| b == b'%') {
         return Some(text.to_string());
     }
     let bytes = text.as_bytes();

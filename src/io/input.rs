@@ -22,7 +22,9 @@ const DEFAULT_CAPACITY: usize = 16 * 1024;
 /// `lines()` and `read_until` copy nothing extra.
 pub struct AsyncInputStream {
     // Field order matters: the pollable is a child of the stream and must be dropped first.
-    pollable: AsyncPollable,
+    /// Made the first time a read finds nothing: a stream that always has bytes ready costs
+    /// no host handle.
+    pollable: Option<AsyncPollable>,
     wait: WaitState,
     stream: InputStream,
     buffer: Vec<u8>,
@@ -39,7 +41,7 @@ impl AsyncInputStream {
     /// Wraps `stream`, reading up to `capacity` bytes (at least one) per host call.
     pub fn with_capacity(stream: InputStream, capacity: usize) -> Self {
         AsyncInputStream {
-            pollable: AsyncPollable::new(stream.subscribe()),
+            pollable: None,
             wait: WaitState::default(),
             stream,
             buffer: Vec::new(),
@@ -58,7 +60,10 @@ impl AsyncInputStream {
         loop {
             match self.stream.read(len as u64) {
                 Ok(bytes) if bytes.is_empty() => {
-                    std::task::ready!(self.pollable.poll_wait(&mut self.wait, cx));
+                    let pollable = self
+                        .pollable
+                        .get_or_insert_with(|| AsyncPollable::new(self.stream.subscribe()));
+                    std::task::ready!(pollable.poll_wait(&mut self.wait, cx));
                 }
                 Ok(bytes) => return Poll::Ready(Ok(Some(bytes))),
                 Err(StreamError::Closed) => return Poll::Ready(Ok(None)),

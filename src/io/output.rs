@@ -19,7 +19,8 @@ use crate::runtime::{AsyncPollable, WaitState, poll_proceed};
 /// everything on. A closed stream fails writes with [`io::ErrorKind::BrokenPipe`].
 pub struct AsyncOutputStream {
     // Field order matters: the pollable is a child of the stream and must be dropped first.
-    pollable: AsyncPollable,
+    /// Made the first time the stream is full: a stream that never is costs no host handle.
+    pollable: Option<AsyncPollable>,
     wait: WaitState,
     stream: OutputStream,
     flushing: bool,
@@ -29,7 +30,7 @@ impl AsyncOutputStream {
     /// Wraps `stream`.
     pub fn new(stream: OutputStream) -> Self {
         AsyncOutputStream {
-            pollable: AsyncPollable::new(stream.subscribe()),
+            pollable: None,
             wait: WaitState::default(),
             stream,
             flushing: false,
@@ -40,7 +41,12 @@ impl AsyncOutputStream {
     fn poll_writable(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
         loop {
             match self.stream.check_write() {
-                Ok(0) => std::task::ready!(self.pollable.poll_wait(&mut self.wait, cx)),
+                Ok(0) => {
+                    let pollable = self
+                        .pollable
+                        .get_or_insert_with(|| AsyncPollable::new(self.stream.subscribe()));
+                    std::task::ready!(pollable.poll_wait(&mut self.wait, cx));
+                }
                 Ok(n) => return Poll::Ready(Ok(usize::try_from(n).unwrap_or(usize::MAX))),
                 Err(error) => return Poll::Ready(Err(from_write_error(error))),
             }

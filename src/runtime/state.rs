@@ -3,7 +3,7 @@
 //! WASI 0.2 components are single-threaded, so the runtime lives in a `thread_local!` that is
 //! initialised at compile time; `with` is a plain access to a static.
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
@@ -65,10 +65,19 @@ impl State {
 }
 
 thread_local! {
-    static STATE: State = const { State::new() };
+    // All zero until first used, so the static is `.bss`, not `.data`: under `wasmtime serve`
+    // every request is a fresh instance, and writing a `.data` page the request would not
+    // otherwise touch costs a copy-on-write page fault.
+    static STATE: OnceCell<State> = const { OnceCell::new() };
 }
 
 /// Runs `f` with this thread's runtime state.
 pub(crate) fn with<R>(f: impl FnOnce(&State) -> R) -> R {
-    STATE.with(f)
+    STATE.with(|state| f(state.get().unwrap_or_else(|| init(state))))
+}
+
+/// The first use: one copy of the set-up code, however many callers `with` has.
+#[inline(never)]
+fn init(state: &OnceCell<State>) -> &State {
+    state.get_or_init(State::new)
 }

@@ -91,6 +91,10 @@ async def with_aiohttp(kind, base):
         async with session.get(f"{base}/count?to=3") as r:
             check(await r.text() == "1\n2\n3\n", "the streamed count")
             check(r.headers.get("transfer-encoding") == "chunked", "streamed as chunks")
+        async with session.get(f"{base}/whoami?x=1", headers={"user-agent": "e2e/1"}) as r:
+            seen = await r.json()
+            expected = {"method": "GET", "url": f"{base}/whoami?x=1", "user_agent": "e2e/1"}
+            check(seen == expected, f"whoami: {seen}")
         async with session.get(f"{base}/nope") as r:
             check(r.status == 404, f"404 gave {r.status}")
         async with session.delete(f"{base}/") as r:

@@ -42,18 +42,18 @@ wit_bindgen::generate!({
 
 use futures_lite::StreamExt;
 use http::header::CONTENT_LENGTH;
-use http::{HeaderMap, HeaderValue, Method, StatusCode, Version};
+use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use wasip2::http::types::{
-    IncomingRequest, Method as WasiMethod, OutgoingBody, OutgoingResponse, ResponseOutparam, Scheme,
+    IncomingRequest, Method as WasiMethod, OutgoingBody, OutgoingResponse, ResponseOutparam,
 };
 
 use super::app::Service;
-use super::lazy::{LazyHeaders, LazyUri};
-use super::request::{Request, Source};
+use super::host::HostRequest;
+use super::request::Request;
 use super::response::{HttpError, IntoResponse, Parts, Response};
 use super::{App, Handler, RouteError};
+use crate::http::Body;
 use crate::http::fields::{FieldError, to_fields};
-use crate::http::incoming::Incoming;
 use crate::io::{AsyncOutputStream, AsyncWriteExt};
 
 /// What [`export_http!`](crate::export_http) can serve: an [`App`], a [`Service`], or a single
@@ -88,10 +88,13 @@ pub fn serve_request(app: impl IntoService, request: IncomingRequest, out: Respo
     crate::runtime::Builder::new()
         .finish_tasks(true)
         .run(async move {
-            let head_only = matches!(request.method(), WasiMethod::Head);
+            let mut head_only = false;
             let response = match app.into_service() {
                 Ok(service) => match to_request(request) {
-                    Ok(request) => service.call(request).await,
+                    Ok(request) => {
+                        head_only = request.method() == Method::HEAD;
+                        service.call(request).await
+                    }
                     Err(error) => error.into_response(),
                 },
                 Err(error) => HttpError::internal(error).into_response(),
@@ -100,7 +103,7 @@ pub fn serve_request(app: impl IntoService, request: IncomingRequest, out: Respo
         });
 }
 
-/// A wasi:http request as a [`Request`].
+/// A wasi:http request as a [`Request`]: the method and path now, the rest when asked for.
 fn to_request(request: IncomingRequest) -> Result<Request, HttpError> {
     let method = match request.method() {
         WasiMethod::Get => Method::GET,
@@ -115,25 +118,8 @@ fn to_request(request: IncomingRequest) -> Result<Request, HttpError> {
         WasiMethod::Other(other) => Method::from_bytes(other.as_bytes())
             .map_err(|_| HttpError::bad_request("the method is not valid"))?,
     };
-    let scheme = match request.scheme() {
-        Some(Scheme::Https) => "https",
-        _ => "http",
-    };
-    let uri = LazyUri::raw(scheme, request.authority(), request.path_with_query());
-    let headers = LazyHeaders::raw(request.headers().entries());
-    let body = match request.consume() {
-        Ok(body) => Source::Wasi(Incoming::new(body)),
-        Err(()) => Source::Empty,
-    };
-    drop(request);
-    Ok(Request::new(
-        method,
-        uri,
-        Version::HTTP_11,
-        headers,
-        None,
-        body,
-    ))
+    let path = request.path_with_query();
+    Ok(Request::from_host(method, path, HostRequest::new(request)))
 }
 
 /// Sends `response` through the host: status and headers first, then the body and trailers.
@@ -176,35 +162,8 @@ async fn send(response: Response, out: ResponseOutparam, head_only: bool) {
         }
     };
     ResponseOutparam::set(out, Ok(outgoing));
-    if head_only {
-        let _ = OutgoingBody::finish(body_handle, None);
-        return;
-    }
-    let Ok(stream) = body_handle.write() else {
-        return;
-    };
-    let mut writer = AsyncOutputStream::new(stream);
-    let complete = match body.into_parts() {
-        Ok(bytes) => writer.write_all(&bytes).await.is_ok(),
-        Err(mut chunks) => loop {
-            match chunks.next().await {
-                Some(Ok(chunk)) => {
-                    if writer.write_all(&chunk).await.is_err() {
-                        break false;
-                    }
-                }
-                Some(Err(error)) => {
-                    eprintln!("wasio: the response body failed: {error}");
-                    break false;
-                }
-                None => break true,
-            }
-        },
-    };
-    let flushed = complete && writer.flush().await.is_ok();
-    // The stream is the body's child: it goes first.
-    drop(writer);
-    if !flushed {
+    if !head_only && !write_body(&body_handle, body).await {
+        // Left unfinished: the host reports the response as failed.
         return;
     }
     let trailers = match trailers {
@@ -228,18 +187,76 @@ async fn send(response: Response, out: ResponseOutparam, head_only: bool) {
     }
 }
 
+/// The largest body written in one blocking host call (the most `blocking-write-and-flush`
+/// takes).
+const BLOCKING_WRITE_MAX: usize = 4096;
+
+/// Writes `body` to the host; whether all of it went.
+async fn write_body(handle: &OutgoingBody, body: Body) -> bool {
+    let Ok(stream) = handle.write() else {
+        return false;
+    };
+    // The stream is the body's child: it is dropped before this returns.
+    match body.into_parts() {
+        Ok(bytes) if bytes.is_empty() => true,
+        // A small body goes in one host call, which waits only for room in the host's buffer,
+        // as an async write would, but without the calls that ask how much room there is.
+        Ok(bytes) if bytes.len() <= BLOCKING_WRITE_MAX => {
+            stream.blocking_write_and_flush(&bytes).is_ok()
+        }
+        Ok(bytes) => {
+            let mut writer = AsyncOutputStream::new(stream);
+            writer.write_all(&bytes).await.is_ok() && writer.flush().await.is_ok()
+        }
+        Err(mut chunks) => {
+            let mut writer = AsyncOutputStream::new(stream);
+            // Chunks ready now go to the host together, in one write.
+            let mut gathered = Vec::new();
+            loop {
+                let next = match futures_lite::future::poll_once(chunks.next()).await {
+                    Some(next) => next,
+                    None => {
+                        if writer.write_all(&gathered).await.is_err() {
+                            return false;
+                        }
+                        gathered.clear();
+                        chunks.next().await
+                    }
+                };
+                match next {
+                    Some(Ok(chunk)) => gathered.extend_from_slice(&chunk),
+                    Some(Err(error)) => {
+                        eprintln!("wasio: the response body failed: {error}");
+                        return false;
+                    }
+                    None => break,
+                }
+                if gathered.len() >= 64 * 1024 {
+                    if writer.write_all(&gathered).await.is_err() {
+                        return false;
+                    }
+                    gathered.clear();
+                }
+            }
+            writer.write_all(&gathered).await.is_ok() && writer.flush().await.is_ok()
+        }
+    }
+}
+
 /// The host's response and its body, with `status` and `headers`.
 fn respond(
     status: StatusCode,
     headers: &HeaderMap,
 ) -> Result<(OutgoingResponse, OutgoingBody), FieldError> {
     let outgoing = OutgoingResponse::new(to_fields(headers)?);
-    outgoing
-        .set_status_code(status.as_u16())
-        .map_err(|()| FieldError {
-            name: format!(":status {}", status.as_u16()),
-            forbidden: false,
-        })?;
+    if status != StatusCode::OK {
+        outgoing
+            .set_status_code(status.as_u16())
+            .map_err(|()| FieldError {
+                name: format!(":status {}", status.as_u16()),
+                forbidden: false,
+            })?;
+    }
     let body = outgoing.body().map_err(|()| FieldError {
         name: "(the response body)".into(),
         forbidden: false,

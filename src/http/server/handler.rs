@@ -226,8 +226,14 @@ impl MethodRouter {
             .iter()
             .map(|(m, _)| m)
             .filter(|m| !STANDARD.contains(m));
-        let names: Vec<&str> = standard.chain(others).map(Method::as_str).collect();
-        names.join(", ")
+        let mut allow = String::new();
+        for method in standard.chain(others) {
+            if !allow.is_empty() {
+                allow.push_str(", ");
+            }
+            allow.push_str(method.as_str());
+        }
+        allow
     }
 }
 

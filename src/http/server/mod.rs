@@ -23,6 +23,7 @@ mod app;
 #[doc(hidden)]
 pub mod export;
 mod handler;
+mod host;
 mod http1;
 mod lazy;
 mod request;

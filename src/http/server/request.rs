@@ -11,6 +11,7 @@ use futures_lite::{Stream, StreamExt};
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap};
 use http::{Method, Uri, Version};
 
+use super::host::HostRequest;
 use super::lazy::{LazyHeaders, LazyUri};
 use super::response::HttpError;
 use super::router::Params;
@@ -41,7 +42,9 @@ impl StateMap {
 pub(crate) enum Source {
     Empty,
     Bytes(Bytes),
-    /// wasi:http (`wasmtime serve`).
+    /// wasi:http (`wasmtime serve`), not asked for yet.
+    Host,
+    /// wasi:http, being read.
     Wasi(Incoming),
     /// wasio's own HTTP/1.1 server.
     Stream(Pin<Box<dyn Stream<Item = Result<Bytes, HttpError>>>>),
@@ -69,7 +72,9 @@ pub struct Request {
     params: Params,
     remote: Option<SocketAddr>,
     state: Rc<StateMap>,
+    // Field order: the body goes before the host request it came from.
     body: Source,
+    host: Option<HostRequest>,
     received: u64,
     max_body_size: u64,
 }
@@ -92,8 +97,28 @@ impl Request {
             remote,
             state: Rc::default(),
             body,
+            host: None,
             received: 0,
             max_body_size: u64::MAX,
+        }
+    }
+
+    /// A request from wasi:http, whose origin, headers and body are fetched when first used.
+    pub(crate) fn from_host(
+        method: Method,
+        path_and_query: Option<String>,
+        host: HostRequest,
+    ) -> Request {
+        Request {
+            host: Some(host),
+            ..Request::new(
+                method,
+                LazyUri::raw(path_and_query),
+                Version::HTTP_11,
+                LazyHeaders::pending(),
+                None,
+                Source::Host,
+            )
         }
     }
 
@@ -117,9 +142,16 @@ impl Request {
         &self.method
     }
 
-    /// The URL as requested (path and query; scheme and host when the host gave them).
+    /// The URL as requested: `http://host/path?query` (the scheme and host from wasi:http,
+    /// or from the `host` header on wasio's own server), or only the path and query when
+    /// neither says where the request went.
     pub fn uri(&self) -> &Uri {
-        self.uri.uri()
+        self.uri.uri(|| match &self.host {
+            Some(host) => host.origin(),
+            None => self
+                .header("host")
+                .map(|authority| format!("http://{authority}")),
+        })
     }
 
     /// The path.
@@ -139,7 +171,12 @@ impl Request {
 
     /// The headers.
     pub fn headers(&self) -> &HeaderMap {
-        self.headers.get()
+        self.headers.get(|| {
+            self.host
+                .as_ref()
+                .map(HostRequest::header_entries)
+                .unwrap_or_default()
+        })
     }
 
     /// A header's value as text, if present and visible ASCII.
@@ -202,8 +239,14 @@ impl Request {
             self.body = Source::Empty;
             return Err(HttpError::payload_too_large(self.max_body_size));
         }
+        if let Source::Host = self.body {
+            self.body = match self.host.as_ref().and_then(HostRequest::body) {
+                Some(incoming) => Source::Wasi(incoming),
+                None => Source::Empty,
+            };
+        }
         let next = match &mut self.body {
-            Source::Empty => None,
+            Source::Empty | Source::Host => None,
             Source::Bytes(bytes) => Some(std::mem::take(bytes)).filter(|b| !b.is_empty()),
             Source::Wasi(incoming) => incoming.next_chunk().await.map_err(|error| match error {
                 BodyError::Timeout => HttpError::new(

@@ -179,7 +179,9 @@ fn request(
     output: &Shared<Output>,
     config: &ServerConfig,
 ) -> Option<(Request, Rc<RefCell<Left>>)> {
-    let uri: Uri = head.target.parse().ok()?;
+    // Checked now, so that a target `http` cannot parse is a 400; built again only if a
+    // handler asks for the whole URL.
+    head.target.parse::<Uri>().ok()?;
     let left = Rc::new(RefCell::new(Left::new(head.framing)));
     let body = match head.framing {
         Framing::Empty => Source::Empty,
@@ -200,7 +202,7 @@ fn request(
     };
     let request = Request::new(
         head.method,
-        LazyUri::parsed(uri),
+        LazyUri::raw(Some(head.target)),
         head.version,
         LazyHeaders::parsed(head.headers),
         Some(peer),

@@ -17,8 +17,13 @@ use crate::http::server::response::Trailers;
 use crate::io::AsyncWriteExt;
 use crate::net::OwnedWriteHalf;
 
-/// Bodies up to this size go out in the same write as the head.
-const COALESCE: usize = 16 * 1024;
+/// Body pieces up to this size are copied into the write buffer (with the head, the chunk
+/// framing and the pieces around them), so that a response goes out in one write; larger
+/// ones are written as they are.
+const COALESCE: usize = 256 * 1024;
+
+/// The write buffer is written once it holds this much and more of the body is ready.
+const GATHER: usize = 64 * 1024;
 
 const CONTINUE: &[u8] = b"HTTP/1.1 100 Continue\r\n\r\n";
 
@@ -123,68 +128,84 @@ impl Output {
         }
         self.buffer.extend_from_slice(b"\r\n");
 
-        if no_body {
-            self.stream.write_all(&self.buffer).await?;
-            return Ok(keep_alive);
-        }
-        match body.into_parts() {
-            Ok(bytes) if !chunked => {
-                if bytes.len() <= COALESCE {
-                    self.buffer.extend_from_slice(&bytes);
-                    self.stream.write_all(&self.buffer).await?;
-                } else {
-                    self.stream.write_all(&self.buffer).await?;
-                    self.stream.write_all(&bytes).await?;
-                }
-            }
-            Ok(bytes) => {
-                self.stream.write_all(&self.buffer).await?;
-                self.write_chunk(&bytes).await?;
-            }
-            Err(mut chunks) => {
-                self.stream.write_all(&self.buffer).await?;
-                while let Some(chunk) = chunks.next().await {
-                    // A body that fails ends the connection: the client sees it cut short.
-                    let chunk = chunk?;
-                    if chunked {
-                        self.write_chunk(&chunk).await?;
-                    } else {
-                        self.stream.write_all(&chunk).await?;
+        if !no_body {
+            match body.into_parts() {
+                Ok(bytes) => self.add(&bytes, chunked).await?,
+                Err(mut chunks) => {
+                    // Chunks ready now go out together, and the last with the end of the body:
+                    // one write, not one per chunk (WASI has no TCP_NODELAY, so a small write
+                    // after a large one can wait for the client's delayed ACK).
+                    let mut next = futures_lite::future::poll_once(chunks.next()).await;
+                    loop {
+                        let item = match next {
+                            Some(item) => item,
+                            None => {
+                                self.write_buffer().await?;
+                                chunks.next().await
+                            }
+                        };
+                        // A body that fails ends the connection: the client sees it cut short.
+                        let Some(chunk) = item.transpose()? else {
+                            break;
+                        };
+                        self.add(&chunk, chunked).await?;
+                        next = futures_lite::future::poll_once(chunks.next()).await;
+                        if self.buffer.len() >= GATHER && matches!(next, Some(Some(_))) {
+                            self.write_buffer().await?;
+                        }
                     }
                 }
             }
-        }
-        if chunked {
-            self.buffer.clear();
-            self.buffer.extend_from_slice(b"0\r\n");
-            if let Some(trailers) = trailers {
-                for (name, value) in &trailers.await {
-                    self.buffer.extend_from_slice(name.as_str().as_bytes());
-                    self.buffer.extend_from_slice(b": ");
-                    self.buffer.extend_from_slice(value.as_bytes());
-                    self.buffer.extend_from_slice(b"\r\n");
+            if chunked {
+                self.buffer.extend_from_slice(b"0\r\n");
+                if let Some(trailers) = trailers {
+                    self.write_buffer().await?;
+                    for (name, value) in &trailers.await {
+                        self.buffer.extend_from_slice(name.as_str().as_bytes());
+                        self.buffer.extend_from_slice(b": ");
+                        self.buffer.extend_from_slice(value.as_bytes());
+                        self.buffer.extend_from_slice(b"\r\n");
+                    }
                 }
+                self.buffer.extend_from_slice(b"\r\n");
             }
-            self.buffer.extend_from_slice(b"\r\n");
-            self.stream.write_all(&self.buffer).await?;
+        }
+        self.write_buffer().await?;
+        if self.buffer.capacity() > 16 * 1024 {
+            // An idle connection keeps a small buffer, whatever it last sent.
+            self.buffer = Vec::with_capacity(1024);
         }
         Ok(keep_alive)
     }
 
-    async fn write_chunk(&mut self, data: &[u8]) -> io::Result<()> {
+    /// Adds body bytes (framed as a chunk when `chunked`) after what the buffer holds; a large
+    /// piece is written as it is rather than copied.
+    async fn add(&mut self, data: &[u8], chunked: bool) -> io::Result<()> {
         if data.is_empty() {
             return Ok(());
         }
-        self.buffer.clear();
-        let _ = write!(self.buffer, "{:x}\r\n", data.len());
+        if chunked {
+            let _ = write!(self.buffer, "{:x}\r\n", data.len());
+        }
         if data.len() <= COALESCE {
             self.buffer.extend_from_slice(data);
-            self.buffer.extend_from_slice(b"\r\n");
-            return self.stream.write_all(&self.buffer).await;
+        } else {
+            self.write_buffer().await?;
+            self.stream.write_all(data).await?;
         }
-        self.stream.write_all(&self.buffer).await?;
-        self.stream.write_all(data).await?;
-        self.stream.write_all(b"\r\n").await
+        if chunked {
+            self.buffer.extend_from_slice(b"\r\n");
+        }
+        Ok(())
+    }
+
+    /// Writes what the buffer holds.
+    async fn write_buffer(&mut self) -> io::Result<()> {
+        if !self.buffer.is_empty() {
+            self.stream.write_all(&self.buffer).await?;
+            self.buffer.clear();
+        }
+        Ok(())
     }
 }
 

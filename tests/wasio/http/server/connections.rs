@@ -203,3 +203,20 @@ async fn many_clients_at_once_are_all_served() {
     });
     wasio::future::join_all(clients).await;
 }
+
+#[wasio::test]
+async fn the_url_is_whole_when_the_host_header_says_where_it_went() {
+    let app = App::new().route(
+        "/where",
+        get(|r: Request| async move { format!("{} {}", r.uri(), r.path()) }),
+    );
+    let addr = start(app).await;
+    let reply = exchange(
+        addr,
+        b"GET /where?q=1 HTTP/1.1\r\nhost: example.com:8080\r\n\r\n",
+    )
+    .await;
+    assert_eq!(reply.text(), "http://example.com:8080/where?q=1 /where");
+    let reply = exchange(addr, b"GET /where HTTP/1.0\r\n\r\n").await;
+    assert_eq!(reply.text(), "/where /where");
+}

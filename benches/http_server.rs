@@ -1,0 +1,54 @@
+//! HTTP server benchmark, wasio's side: the same three routes as benches/aiohttp_server.py,
+//! served on wasio's own sockets. `scripts/bench` loads both with wrk in the same run.
+//!
+//! `wasmtime run -Sinherit-network http_server.wasm <addr>` serves until it is stopped:
+//! - `/`: "Hello, World!"
+//! - `/json`: a small JSON object, serialized per request
+//! - `/stream`: 64 KiB produced as 16 chunks of 4 KiB, sent chunked
+
+use bytes::Bytes;
+use wasio::http::server::{App, Json, Response, Server, get};
+
+#[derive(serde::Serialize)]
+struct Message {
+    message: &'static str,
+    numbers: [u32; 8],
+}
+
+fn app() -> App {
+    App::new()
+        .route("/", get(|_| async { "Hello, World!" }))
+        .route(
+            "/json",
+            get(|_| async {
+                Json(Message {
+                    message: "Hello, World!",
+                    numbers: [1, 2, 3, 4, 5, 6, 7, 8],
+                })
+            }),
+        )
+        .route(
+            "/stream",
+            get(|_| async {
+                let chunk = Bytes::from(vec![b'x'; 4096]);
+                let chunks = futures_lite::stream::iter((0..16).map(move |_| Ok(chunk.clone())));
+                Response::stream("application/octet-stream", chunks)
+            }),
+        )
+}
+
+fn main() {
+    let Some(addr) = std::env::args().nth(1) else {
+        eprintln!("usage: http_server.wasm <addr>");
+        std::process::exit(2);
+    };
+    wasio::run(async move {
+        let server = Server::bind(addr.as_str(), app()).await?;
+        println!("listening on {}", server.local_addr());
+        server.run().await
+    })
+    .unwrap_or_else(|error| {
+        eprintln!("{error}");
+        std::process::exit(1);
+    });
+}

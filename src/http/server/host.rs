@@ -1,0 +1,36 @@
+//! The wasi:http request behind a [`Request`](super::Request) under `wasmtime serve`. Every
+//! question to the host is a call across the component boundary, so only the method and path
+//! are asked up front; the origin, the headers and the body only when a handler wants them.
+
+use wasip2::http::types::{IncomingRequest, Scheme};
+
+use crate::http::incoming::Incoming;
+
+pub(crate) struct HostRequest(IncomingRequest);
+
+impl HostRequest {
+    pub(crate) fn new(request: IncomingRequest) -> HostRequest {
+        HostRequest(request)
+    }
+
+    /// `scheme://authority`, when the host knows the authority.
+    pub(crate) fn origin(&self) -> Option<String> {
+        let authority = self.0.authority()?;
+        let scheme = match self.0.scheme() {
+            Some(Scheme::Https) => "https",
+            _ => "http",
+        };
+        Some(format!("{scheme}://{authority}"))
+    }
+
+    /// The header fields, as the host gives them.
+    pub(crate) fn header_entries(&self) -> Vec<(String, Vec<u8>)> {
+        // The fields are the request's child: gone before the request is.
+        self.0.headers().entries()
+    }
+
+    /// The body, the first time it is asked for.
+    pub(crate) fn body(&self) -> Option<Incoming> {
+        self.0.consume().ok().map(Incoming::new)
+    }
+}
