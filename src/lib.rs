@@ -19,14 +19,23 @@
 //! | `asyncio.open_connection`, `start_server` | [`net::TcpStream::connect`], [`net::TcpListener`] |
 //! | `loop.create_datagram_endpoint`, `getaddrinfo` | [`net::UdpSocket`], [`net::lookup_host`] |
 //! | `aiohttp.ClientSession` | [`http::Client`] over wasi:http `outgoing-handler` |
+//! | `aiohttp.web.Application`, `web.run_app` | [`http::server::App`], exported with [`export_http!`] (for `wasmtime serve`) or served by [`http::server::Server`] on wasio's own sockets |
 //!
-//! ## Example
+//! ## Examples
 //!
 //! Two tasks that sleep one and two seconds run concurrently, so the whole program takes two
 //! seconds (`cargo run --example tasks`):
 //!
 //! ```no_run
 #![doc = include_str!("../examples/tasks.rs")]
+//! ```
+//!
+//! The smallest server: a component for `wasmtime serve` that answers "Hello, World!"
+//! (`examples/hello_server.rs`; `examples/http_server.rs` grows it into an application with
+//! parameters, JSON, middleware and streams, served either way):
+//!
+//! ```no_run
+#![doc = include_str!("../examples/hello_server.rs")]
 //! ```
 //!
 //! ## Running components
@@ -89,15 +98,9 @@ pub use runtime::{run, spawn, yield_now};
 /// response is sent and every task the handler spawned has finished. The component targets
 /// the `wasio:platform/proxy` world of `wit/`.
 ///
-/// ```ignore
-/// use wasio::http::server::{App, Request, get};
-///
-/// async fn hello(_: Request) -> &'static str {
-///     "Hello, World!"
-/// }
-///
-/// wasio::export_http!(App::new().route("/", get(hello)));
-/// ```
+/// `examples/hello_server.rs`, shown in the [crate documentation](crate#examples), is a
+/// whole component built this way:
+/// `wasio::export_http!(App::new().route("/", get(|_| async { "Hello, World!" })));`.
 ///
 /// A crate that exports HTTP is a library with `crate-type = ["cdylib"]` (or a binary
 /// without a `main` that does anything); `wasmtime serve -Scli component.wasm` serves it.

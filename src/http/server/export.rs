@@ -210,35 +210,19 @@ async fn write_body(handle: &OutgoingBody, body: Body) -> bool {
         }
         Err(mut chunks) => {
             let mut writer = AsyncOutputStream::new(stream);
-            // Chunks ready now go to the host together, in one write.
-            let mut gathered = Vec::new();
-            loop {
-                let next = match futures_lite::future::poll_once(chunks.next()).await {
-                    Some(next) => next,
-                    None => {
-                        if writer.write_all(&gathered).await.is_err() {
-                            return false;
-                        }
-                        gathered.clear();
-                        chunks.next().await
-                    }
-                };
-                match next {
-                    Some(Ok(chunk)) => gathered.extend_from_slice(&chunk),
-                    Some(Err(error)) => {
+            while let Some(chunk) = chunks.next().await {
+                let written = match chunk {
+                    Ok(chunk) => writer.write_all(&chunk).await,
+                    Err(error) => {
                         eprintln!("wasio: the response body failed: {error}");
                         return false;
                     }
-                    None => break,
-                }
-                if gathered.len() >= 64 * 1024 {
-                    if writer.write_all(&gathered).await.is_err() {
-                        return false;
-                    }
-                    gathered.clear();
+                };
+                if written.is_err() {
+                    return false;
                 }
             }
-            writer.write_all(&gathered).await.is_ok() && writer.flush().await.is_ok()
+            writer.flush().await.is_ok()
         }
     }
 }
