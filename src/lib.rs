@@ -71,6 +71,7 @@ pub use wasio_macros::test;
 // only the parts that do no I/O.
 #[cfg(all(target_family = "wasm", target_feature = "atomics"))]
 compile_error!("wasio's event loop is single-threaded: build without the `atomics` target feature");
+mod base64;
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 pub mod future;
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
@@ -85,6 +86,7 @@ pub mod runtime;
 pub mod sync;
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 pub mod time;
+pub mod ws;
 
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 pub use runtime::{run, spawn, yield_now};

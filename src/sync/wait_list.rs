@@ -214,11 +214,13 @@ mod tests {
 
     /// A waker of its own, so that `will_wake` tells two of them apart.
     fn waker() -> Waker {
-        struct Nothing;
-        impl std::task::Wake for Nothing {
-            fn wake(self: std::sync::Arc<Self>) {}
+        struct Woken(std::sync::atomic::AtomicBool);
+        impl std::task::Wake for Woken {
+            fn wake(self: std::sync::Arc<Self>) {
+                self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
         }
-        Waker::from(std::sync::Arc::new(Nothing))
+        Waker::from(std::sync::Arc::new(Woken(Default::default())))
     }
 
     #[test]

@@ -1,0 +1,116 @@
+//! Incremental UTF-8 validation: a text message is checked as its bytes arrive, so invalid
+//! text fails at the first bad byte, even in the middle of a frame, not at the message's end.
+
+/// Validates text fed in pieces split anywhere.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Utf8Validator {
+    /// The start of a character the last piece ended inside (at most three bytes).
+    pending: [u8; 4],
+    pending_len: usize,
+}
+
+/// The text is not valid UTF-8.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct InvalidUtf8;
+
+impl Utf8Validator {
+    /// Checks the next piece: an error as soon as a byte cannot be part of valid UTF-8.
+    pub(crate) fn feed(&mut self, mut piece: &[u8]) -> Result<(), InvalidUtf8> {
+        if self.pending_len > 0 {
+            // Finish the character the last piece began, one byte at a time.
+            while self.pending_len < 4 && !piece.is_empty() {
+                self.pending[self.pending_len] = piece[0];
+                self.pending_len += 1;
+                piece = &piece[1..];
+                match std::str::from_utf8(&self.pending[..self.pending_len]) {
+                    Ok(_) => {
+                        self.pending_len = 0;
+                        break;
+                    }
+                    Err(error) if error.error_len().is_some() => return Err(InvalidUtf8),
+                    Err(_) => {}
+                }
+            }
+            if self.pending_len > 0 {
+                return Ok(());
+            }
+        }
+        match std::str::from_utf8(piece) {
+            Ok(_) => Ok(()),
+            Err(error) if error.error_len().is_some() => Err(InvalidUtf8),
+            Err(error) => {
+                let rest = &piece[error.valid_up_to()..];
+                self.pending[..rest.len()].copy_from_slice(rest);
+                self.pending_len = rest.len();
+                Ok(())
+            }
+        }
+    }
+
+    /// Checks that the text did not end inside a character, and starts over.
+    pub(crate) fn finish(&mut self) -> Result<(), InvalidUtf8> {
+        let complete = self.pending_len == 0;
+        self.pending_len = 0;
+        if complete { Ok(()) } else { Err(InvalidUtf8) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check_in_pieces(bytes: &[u8], piece: usize) -> Result<(), InvalidUtf8> {
+        let mut validator = Utf8Validator::default();
+        for chunk in bytes.chunks(piece.max(1)) {
+            validator.feed(chunk)?;
+        }
+        validator.finish()
+    }
+
+    #[test]
+    fn valid_text_passes_from_any_split() {
+        let text = "κόσμε ascii 𝄞 €uro \u{10FFFF}".as_bytes();
+        for piece in 1..=text.len() {
+            assert_eq!(check_in_pieces(text, piece), Ok(()), "{piece}");
+        }
+        for split in 0..=text.len() {
+            let mut validator = Utf8Validator::default();
+            validator.feed(&text[..split]).unwrap();
+            validator.feed(&text[split..]).unwrap();
+            assert_eq!(validator.finish(), Ok(()));
+        }
+    }
+
+    #[test]
+    fn invalid_text_fails_at_the_first_bad_byte() {
+        for bad in [
+            &b"\xff"[..],
+            b"\xc0\xaf",         // overlong
+            b"\xed\xa0\x80",     // surrogate
+            b"\xf4\x90\x80\x80", // beyond U+10FFFF
+            b"ab\x80",           // lone continuation
+            b"\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5\xed\xa0\x80edited",
+        ] {
+            for piece in 1..=bad.len() {
+                assert_eq!(
+                    check_in_pieces(bad, piece),
+                    Err(InvalidUtf8),
+                    "{bad:?} {piece}"
+                );
+            }
+        }
+        // Fail fast: the surrogate's second byte is enough, before the message ends.
+        let mut validator = Utf8Validator::default();
+        assert_eq!(validator.feed(b"ok \xed"), Ok(()));
+        assert_eq!(validator.feed(b"\xa0"), Err(InvalidUtf8));
+    }
+
+    #[test]
+    fn text_ending_inside_a_character_fails_at_the_end() {
+        let mut validator = Utf8Validator::default();
+        assert_eq!(validator.feed(b"\xe2\x82"), Ok(()));
+        assert_eq!(validator.finish(), Err(InvalidUtf8));
+        assert_eq!(validator.feed(b"fresh"), Ok(()), "finish starts over");
+        assert_eq!(validator.finish(), Ok(()));
+    }
+}
