@@ -34,8 +34,9 @@ pub struct ClientRequest {
     pub key: String,
     /// Subprotocols offered, in order of preference.
     pub protocols: Vec<String>,
-    /// More header fields (`origin`, `authorization`, ...). Fields that are not valid HTTP are
-    /// left out.
+    /// More header fields (`origin`, `authorization`, ...). Fields that are not valid HTTP,
+    /// and those the handshake writes itself (`host`, `upgrade`, `connection`,
+    /// `sec-websocket-*`), are left out.
     pub headers: Vec<(String, String)>,
 }
 
@@ -76,9 +77,12 @@ impl ClientRequest {
             line(out, "sec-websocket-protocol", &self.protocols.join(", "));
         }
         for (name, value) in &self.headers {
-            let valid = http::HeaderName::try_from(name.as_str()).is_ok()
-                && http::HeaderValue::try_from(value.as_str()).is_ok();
-            if valid {
+            let Ok(field) = http::HeaderName::try_from(name.as_str()) else {
+                continue;
+            };
+            let own = matches!(field.as_str(), "host" | "upgrade" | "connection")
+                || field.as_str().starts_with("sec-websocket-");
+            if !own && http::HeaderValue::try_from(value.as_str()).is_ok() {
                 line(out, name, value);
             }
         }

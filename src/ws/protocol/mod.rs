@@ -315,34 +315,39 @@ impl Protocol {
     /// and a server must not: it is used only for the client role). A close's reason is cut
     /// to fit; pings and pongs longer than 125 bytes are cut to 125.
     pub fn encode(&self, message: &Message, mask: Option<[u8; 4]>, out: &mut Vec<u8>) {
-        let mask = match self.role {
-            Role::Client => Some(mask.unwrap_or_default()),
-            Role::Server => None,
-        };
-        let close_payload;
-        let (opcode, payload): (OpCode, &[u8]) = match message {
-            Message::Text(text) => (OpCode::Text, text.as_bytes()),
-            Message::Binary(data) => (OpCode::Binary, data),
-            Message::Ping(data) => (OpCode::Ping, &data[..data.len().min(125)]),
-            Message::Pong(data) => (OpCode::Pong, &data[..data.len().min(125)]),
-            Message::Close(frame) => {
-                close_payload = close_bytes(frame.as_ref());
-                (OpCode::Close, &close_payload)
-            }
-        };
-        Header {
-            fin: true,
-            rsv: 0,
-            opcode: opcode.bits(),
-            mask,
-            len: payload.len() as u64,
+        encode(self.role, message, mask, out);
+    }
+}
+
+/// [`Protocol::encode`] for `role`, without a protocol at hand.
+pub(crate) fn encode(role: Role, message: &Message, mask: Option<[u8; 4]>, out: &mut Vec<u8>) {
+    let mask = match role {
+        Role::Client => Some(mask.unwrap_or_default()),
+        Role::Server => None,
+    };
+    let close_payload;
+    let (opcode, payload): (OpCode, &[u8]) = match message {
+        Message::Text(text) => (OpCode::Text, text.as_bytes()),
+        Message::Binary(data) => (OpCode::Binary, data),
+        Message::Ping(data) => (OpCode::Ping, &data[..data.len().min(125)]),
+        Message::Pong(data) => (OpCode::Pong, &data[..data.len().min(125)]),
+        Message::Close(frame) => {
+            close_payload = close_bytes(frame.as_ref());
+            (OpCode::Close, &close_payload)
         }
-        .write(out);
-        let start = out.len();
-        out.extend_from_slice(payload);
-        if let Some(mask) = mask {
-            apply_mask(&mut out[start..], mask, 0);
-        }
+    };
+    Header {
+        fin: true,
+        rsv: 0,
+        opcode: opcode.bits(),
+        mask,
+        len: payload.len() as u64,
+    }
+    .write(out);
+    let start = out.len();
+    out.extend_from_slice(payload);
+    if let Some(mask) = mask {
+        apply_mask(&mut out[start..], mask, 0);
     }
 }
 

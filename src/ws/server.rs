@@ -1,0 +1,159 @@
+//! Servers: `accept` on a TCP stream of one's own, and `upgrade` for a route of an `App`.
+
+use std::future::Future;
+
+use bytes::BytesMut;
+use futures_lite::{AsyncBufReadExt, AsyncWriteExt};
+use http::StatusCode;
+
+use super::handshake::{
+    HandshakeError, accept_key, check_request, parse_request, switching_protocols,
+};
+use super::protocol::Role;
+use super::{Config, Error, WebSocket};
+use crate::http::server::{Request, Response};
+use crate::net::TcpStream;
+
+/// Performs the server's side of the opening handshake on `stream` with the default
+/// [`Config`], for servers that own their sockets. A bad request is answered with the
+/// status RFC 6455 gives (400, 405, 426 with `sec-websocket-version: 13`, 431) and comes
+/// back as [`Error::Handshake`].
+///
+/// ```no_run
+#[doc = include_str!("../../examples/ws_echo_server.rs")]
+/// ```
+pub async fn accept(stream: TcpStream) -> Result<WebSocket, Error> {
+    accept_with(stream, Config::default()).await
+}
+
+/// [`accept`] with a [`Config`]: limits, the subprotocols this server speaks, timeouts.
+pub async fn accept_with(mut stream: TcpStream, config: Config) -> Result<WebSocket, Error> {
+    let hello = crate::time::timeout(config.handshake_wait(), read_hello(&mut stream)).await;
+    let (key, offered, rest) = match hello {
+        Err(_) => return Err(Error::Timeout("the opening handshake")),
+        Ok(Err(Error::Handshake(error))) => {
+            // The client gets its answer if it still listens; the error is what matters.
+            let _ = stream.write_all(&refusal(&error)).await;
+            let _ = stream.close().await;
+            return Err(Error::Handshake(error));
+        }
+        Ok(Err(error)) => return Err(error),
+        Ok(Ok(hello)) => hello,
+    };
+    let protocol = choose(&offered, config.subprotocols());
+    stream
+        .write_all(&switching_protocols(&key, protocol.as_deref()))
+        .await?;
+    Ok(WebSocket::new(
+        stream,
+        &rest,
+        Role::Server,
+        &config,
+        protocol,
+    ))
+}
+
+/// Reads the client's request: its key, the subprotocols it offers and the bytes after it.
+async fn read_hello(stream: &mut TcpStream) -> Result<(String, Vec<String>, BytesMut), Error> {
+    let mut input = BytesMut::new();
+    loop {
+        let available = stream.fill_buf().await?;
+        if available.is_empty() {
+            return Err(Error::Abnormal);
+        }
+        let n = available.len();
+        input.extend_from_slice(available);
+        AsyncBufReadExt::consume(stream, n);
+        if let Some((hello, used)) = parse_request(&input)? {
+            let rest = input.split_off(used);
+            return Ok((hello.key, hello.protocols, rest));
+        }
+    }
+}
+
+/// The first subprotocol the client offers that the server speaks.
+fn choose(offered: &[String], spoken: &[String]) -> Option<String> {
+    offered.iter().find(|p| spoken.contains(p)).cloned()
+}
+
+/// The whole HTTP answer refusing a handshake.
+fn refusal(error: &HandshakeError) -> Vec<u8> {
+    let status = error.status();
+    let body = format!("{error}\n");
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: {}\r\n\
+         connection: close\r\n",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or(""),
+        body.len()
+    );
+    if status == StatusCode::UPGRADE_REQUIRED {
+        head.push_str("sec-websocket-version: 13\r\n");
+    }
+    head.push_str("\r\n");
+    head.push_str(&body);
+    head.into_bytes()
+}
+
+/// A WebSocket route of an [`App`](crate::http::server::App) (aiohttp's
+/// `WebSocketResponse` with `await ws.prepare(request)`): checks `request`'s handshake and
+/// answers `101 Switching Protocols`, after which the server hands the connection, as a
+/// [`WebSocket`], to `on_open`. A bad handshake gets its error status (400, 405, or 426 with
+/// `sec-websocket-version: 13`) instead.
+///
+/// Served by wasio's own [`Server`](crate::http::server::Server); under `wasmtime serve` the
+/// host cannot switch protocols and the client gets 501.
+///
+/// ```
+/// use wasio::http::server::{App, Request, get};
+/// use wasio::ws::{self, Config, Message};
+///
+/// async fn echo(request: Request) -> wasio::http::server::Response {
+///     ws::upgrade(&request, Config::new(), |mut ws| async move {
+///         while let Some(Ok(message)) = ws.recv().await {
+///             if let Message::Text(_) | Message::Binary(_) = message {
+///                 if ws.send(message).await.is_err() {
+///                     break;
+///                 }
+///             }
+///         }
+///     })
+/// }
+///
+/// let app = App::new().route("/ws", get(echo));
+/// ```
+pub fn upgrade<F, Fut>(request: &Request, config: Config, on_open: F) -> Response
+where
+    F: FnOnce(WebSocket) -> Fut + 'static,
+    Fut: Future<Output = ()> + 'static,
+{
+    let (key, offered) = match check_request(request.method(), request.headers()) {
+        Ok(checked) => checked,
+        Err(error) => {
+            let refused = Response::text(format!("{error}\n")).with_status(error.status());
+            return match error {
+                HandshakeError::Version => refused.header("sec-websocket-version", "13"),
+                _ => refused,
+            };
+        }
+    };
+    let protocol = choose(&offered, config.subprotocols());
+    let mut response = Response::new(StatusCode::SWITCHING_PROTOCOLS)
+        .header("upgrade", "websocket")
+        .header("connection", "Upgrade")
+        .header("sec-websocket-accept", accept_key(&key));
+    if let Some(protocol) = &protocol {
+        response = response.header("sec-websocket-protocol", protocol.as_str());
+    }
+    response.with_upgrade(move |upgraded| async move {
+        let (stream, read_ahead) = upgraded.into_parts();
+        on_open(WebSocket::new(
+            stream,
+            &read_ahead,
+            Role::Server,
+            &config,
+            protocol,
+        ))
+        .await
+    })
+}
