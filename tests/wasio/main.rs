@@ -7,3 +7,4 @@ mod http;
 mod net;
 mod runtime;
 mod sync;
+mod ws;

@@ -202,10 +202,16 @@ impl Reader {
         }
     }
 
+    /// Bytes arrived: the peer is alive. The timer is moved only when a ping was out (its
+    /// deadline was the answer's); otherwise it finds the new time when it fires.
     fn heard_from_peer(&mut self) {
         if let Some(beat) = self.heartbeat.as_mut() {
             beat.heard = Instant::now();
-            beat.pinged = false;
+            if beat.pinged {
+                beat.pinged = false;
+                let next = beat.heard.checked_add(beat.every).unwrap_or(beat.heard);
+                beat.timer.reset(next);
+            }
         }
     }
 

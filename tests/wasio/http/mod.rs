@@ -2,4 +2,4 @@
 //! applications, called directly and over wasio's own HTTP/1.1 server.
 
 mod client;
-mod server;
+pub mod server;

@@ -1,0 +1,268 @@
+#!/usr/bin/env python3
+"""End-to-end: wasio's WebSockets against real peers, on free loopback ports.
+
+1. Autobahn conformance through kosoku, cases 1.* to 10.*: fuzzingclient against the
+   ws_echo_server example, fuzzingserver against the autobahn_client example. Every case must
+   be OK but for the informational 7.1.6, 7.13.1 and 7.13.2 (and a NON-STRICT 6.4.3/6.4.4).
+2. Interop: Python `websockets` and aiohttp as clients of ws_echo_server and of the ws_chat
+   example (a route of an App on wasio's own HTTP server), and as servers for the ws_client
+   example.
+
+Only the processes this script starts are stopped, by their process ids. Run with the
+project's .venv Python, after `cargo build --examples`."""
+
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import aiohttp
+import aiohttp.web
+import websockets
+import websockets.asyncio.server
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+EXAMPLES = os.path.join(ROOT, "target", "wasm32-wasip2", "debug", "examples")
+KOSOKU = os.path.join(ROOT, ".venv", "bin", "kosoku")
+CASES = ["-x", "11.*", "-x", "12.*", "-x", "13.*"]
+# What tungstenite gets too: informational cases, and a lenient (NON-STRICT) ending.
+ALLOWED = {
+    "7.1.6": {"INFORMATIONAL"},
+    "7.13.1": {"INFORMATIONAL"},
+    "7.13.2": {"INFORMATIONAL"},
+    "6.4.3": {"NON-STRICT"},
+    "6.4.4": {"NON-STRICT"},
+}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(command, port):
+    """Starts `command`; returns the process once `port` accepts connections."""
+    log = tempfile.TemporaryFile(mode="w+")
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+    process.log = log
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit(f"{command[0]} exited at start: {stop(process)}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return process
+        except OSError:
+            time.sleep(0.1)
+    sys.exit(f"{command} did not listen in 60 s: {stop(process)}")
+
+
+def stop(process):
+    """Stops the process (this one only) and returns what it printed."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    process.log.seek(0)
+    return process.log.read()
+
+
+def wasm(name, *args):
+    flags = ["-Sinherit-network", "-Sallow-ip-name-lookup"]
+    if name == "ws_chat":
+        flags.append("-Shttp")
+    return ["wasmtime", "run", *flags, os.path.join(EXAMPLES, f"{name}.wasm"), *args]
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+def judge(report_dir, who):
+    """Checks kosoku's index.json: every case OK, or allowed as tungstenite's are."""
+    for _ in range(50):
+        try:
+            with open(os.path.join(report_dir, "index.json")) as f:
+                index = json.load(f)
+            break
+        except json.JSONDecodeError:  # still being written
+            time.sleep(0.1)
+    cases = next(iter(index.values()))
+    check(len(cases) > 290, f"{who}: only {len(cases)} cases ran")
+    bad = []
+    for case, result in sorted(cases.items()):
+        for key in ("behavior", "behaviorClose"):
+            verdict = result[key]
+            if verdict != "OK" and verdict not in ALLOWED.get(case, ()):
+                bad.append(f"{case} {key}={verdict}")
+    check(not bad, f"{who}: " + ", ".join(bad))
+    counts = {}
+    for result in cases.values():
+        counts[result["behavior"]] = counts.get(result["behavior"], 0) + 1
+    print(f"autobahn {who}: {len(cases)} cases, {counts}", flush=True)
+
+
+def autobahn_against_the_server(reports):
+    port = free_port()
+    server = start(wasm("ws_echo_server", f"127.0.0.1:{port}"), port)
+    try:
+        out = os.path.join(reports, "server")
+        done = subprocess.run(
+            [KOSOKU, "-m", "fuzzingclient", f"127.0.0.1:{port}", *CASES, "-p", "2", "-o", out],
+            capture_output=True, text=True, timeout=900, cwd=reports,
+        )
+        check(done.returncode == 0, f"kosoku fuzzingclient: {done.stdout}{done.stderr}")
+        judge(out, "fuzzingclient -> ws_echo_server")
+    except AssertionError as error:
+        sys.exit(f"{error}\nws_echo_server said:\n{stop(server)[-3000:]}")
+    stop(server)
+
+
+def autobahn_against_the_client(reports):
+    port = free_port()
+    out = os.path.join(reports, "client")
+    fuzzing = start([KOSOKU, "-m", "fuzzingserver", f"127.0.0.1:{port}", *CASES, "-o", out], port)
+    try:
+        done = subprocess.run(
+            wasm("autobahn_client", f"ws://127.0.0.1:{port}"),
+            capture_output=True, text=True, timeout=900,
+        )
+        check(done.returncode == 0, f"autobahn_client: {done.stdout}{done.stderr}")
+        # The reports follow the client's updateReports request shortly.
+        deadline = time.monotonic() + 30
+        while not os.path.exists(os.path.join(out, "index.json")):
+            check(time.monotonic() < deadline, "kosoku wrote no report")
+            time.sleep(0.2)
+        time.sleep(0.5)
+        judge(out, "autobahn_client -> fuzzingserver")
+    except AssertionError as error:
+        sys.exit(f"{error}\nkosoku said:\n{stop(fuzzing)[-3000:]}")
+    stop(fuzzing)
+
+
+async def clients_of_the_echo_server(url):
+    # websockets: strict about the protocol; a close with a code and a reason.
+    async with websockets.connect(url, compression=None, max_size=None) as ws:
+        await ws.send("héllo")
+        check(await ws.recv() == "héllo", "websockets: text echo")
+        payload = bytes(range(256)) * 4096
+        await ws.send(payload)
+        check(await ws.recv() == payload, "websockets: 1 MiB binary echo")
+        await ws.send(["frag", "ment", "ed ✓"])
+        check(await ws.recv() == "fragmented ✓", "websockets: a fragmented message")
+        pong = await ws.ping(b"ping!")
+        await asyncio.wait_for(pong, 5)
+        await ws.close(4001, "done")
+    check(ws.close_code == 4001, f"websockets: close code echoed, got {ws.close_code}")
+    # aiohttp.
+    async with aiohttp.ClientSession() as session:
+        async with session.ws_connect(url, autoping=False) as ws:
+            await ws.send_bytes(b"\x00\x01\x02")
+            check((await ws.receive_bytes()) == b"\x00\x01\x02", "aiohttp: binary echo")
+            await ws.ping(b"p")
+            msg = await ws.receive()
+            check(msg.type == aiohttp.WSMsgType.PONG and msg.data == b"p", f"aiohttp: pong {msg}")
+            await ws.close(code=1000, message=b"bye")
+            check(ws.close_code == 1000, f"aiohttp: close code {ws.close_code}")
+
+
+async def clients_of_the_chat(base):
+    async with aiohttp.ClientSession() as session:
+        async with session.get(base + "/") as r:
+            check(r.status == 200 and "WebSocket" in await r.text(), "chat: the page")
+        async with session.get(base + "/ws") as r:
+            check(r.status == 400, f"chat: a plain GET of /ws gave {r.status}")
+        ada = await session.ws_connect(base.replace("http", "ws") + "/ws?name=ada")
+        check((await ada.receive_str()) == "ada joined", "chat: ada joined")
+        async with websockets.connect(base.replace("http", "ws") + "/ws?name=bob") as bob:
+            check(await bob.recv() == "bob joined", "chat: bob joined (bob)")
+            check((await ada.receive_str()) == "bob joined", "chat: bob joined (ada)")
+            await ada.send_str("hi bob")
+            check(await bob.recv() == "ada: hi bob", "chat: bob hears ada")
+            check((await ada.receive_str()) == "ada: hi bob", "chat: ada hears herself")
+        check((await ada.receive_str()) == "bob left", "chat: bob left")
+        await ada.close()
+
+
+async def echo_handler(request):
+    ws = aiohttp.web.WebSocketResponse()
+    await ws.prepare(request)
+    async for msg in ws:
+        if msg.type == aiohttp.WSMsgType.TEXT:
+            await ws.send_str(msg.data.upper())
+    return ws
+
+
+async def ws_client_against_servers():
+    """The ws_client example against a websockets server and an aiohttp server."""
+
+    async def upper(ws):
+        async for message in ws:
+            await ws.send(message.upper())
+
+    results = {}
+    port = free_port()
+    async with websockets.asyncio.server.serve(upper, "127.0.0.1", port, compression=None):
+        results["websockets"] = await run_client(f"ws://127.0.0.1:{port}/", port)
+    app = aiohttp.web.Application()
+    app.router.add_get("/echo", echo_handler)
+    runner = aiohttp.web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await aiohttp.web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        results["aiohttp"] = await run_client(f"ws://localhost:{port}/echo", port)
+    finally:
+        await runner.cleanup()
+    return results
+
+
+async def run_client(url, port):
+    process = await asyncio.create_subprocess_exec(
+        *wasm("ws_client", url, "one", "two ✓"),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=ROOT,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    check(process.returncode == 0, f"ws_client {url}: {err.decode()}")
+    return out.decode()
+
+
+def main():
+    reports = tempfile.mkdtemp(prefix="wasio-autobahn-")
+    autobahn_against_the_server(reports)
+    autobahn_against_the_client(reports)
+
+    port = free_port()
+    echo = start(wasm("ws_echo_server", f"127.0.0.1:{port}"), port)
+    try:
+        asyncio.run(clients_of_the_echo_server(f"ws://127.0.0.1:{port}/"))
+    except AssertionError as error:
+        sys.exit(f"{error}\nws_echo_server said:\n{stop(echo)[-3000:]}")
+    stop(echo)
+    print("websockets and aiohttp clients: echo, fragments, 1 MiB, ping, close codes: ok")
+
+    port = free_port()
+    chat = start(wasm("ws_chat", f"127.0.0.1:{port}"), port)
+    try:
+        asyncio.run(clients_of_the_chat(f"http://127.0.0.1:{port}"))
+    except AssertionError as error:
+        sys.exit(f"{error}\nws_chat said:\n{stop(chat)[-3000:]}")
+    stop(chat)
+    print("ws_chat: aiohttp and websockets clients chat through an App route: ok")
+
+    results = asyncio.run(ws_client_against_servers())
+    for peer, out in results.items():
+        check(out == "ONE\nTWO ✓\n", f"ws_client against {peer}: {out!r}")
+    print("ws_client against websockets and aiohttp servers (DNS for localhost): ok")
+
+
+main()
