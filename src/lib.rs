@@ -20,6 +20,7 @@
 //! | `loop.create_datagram_endpoint`, `getaddrinfo` | [`net::UdpSocket`], [`net::lookup_host`] |
 //! | `aiohttp.ClientSession` | [`http::Client`] over wasi:http `outgoing-handler` |
 //! | `aiohttp.web.Application`, `web.run_app` | [`http::server::App`], exported with [`export_http!`] (for `wasmtime serve`) or served by [`http::server::Server`] on wasio's own sockets |
+//! | `session.ws_connect`, `web.WebSocketResponse` | [`ws::connect`], [`ws::upgrade`] and [`ws::accept`] → [`ws::WebSocket`] |
 //!
 //! ## Examples
 //!

@@ -11,8 +11,9 @@ use crate::net::TcpStream;
 /// Connects to a `ws://host[:port]/path` URL with the default [`Config`]: resolves the host,
 /// opens a TCP connection and performs the opening handshake.
 ///
-/// `wss://` is refused with [`Error::Url`]: WASI 0.2 has no TLS (the `wasi:tls` draft is not
-/// part of it). Errors: [`Error::Io`] when the connection fails, [`Error::Handshake`] when
+/// `wss://` is refused with [`Error::Url`]: TLS is not part of WASI 0.2. (wasmtime 48 has an
+/// experimental `wasi:tls` draft, `-Stls`, whose client trusts only its built-in Mozilla roots;
+/// wasio does not use it yet.) Errors: [`Error::Io`] when the connection fails, [`Error::Handshake`] when
 /// the server refuses (its status is in [`HandshakeError::Status`](super::handshake::HandshakeError::Status)),
 /// [`Error::Timeout`] past [`Config::handshake_timeout`].
 ///
@@ -50,7 +51,7 @@ impl Target {
             Some("ws") => {}
             Some("wss") => {
                 return Err(Error::Url(
-                    "wss:// needs TLS, which WASI 0.2 does not have".into(),
+                    "wss:// needs TLS, which is not part of WASI 0.2".into(),
                 ));
             }
             _ => return Err(Error::Url(format!("{url}: the scheme is not ws://"))),

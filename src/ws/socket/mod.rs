@@ -63,7 +63,7 @@ impl WebSocket {
         let shared = writer::Shared::new(role, write);
         WebSocket {
             reader: Reader::new(read, read_ahead, role, config, shared.clone()),
-            writer: Writer { shared },
+            writer: Writer::new(shared),
             protocol,
             peer,
             close_timeout: config.close_wait(),

@@ -3,7 +3,10 @@
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
+use std::task::{Context, Poll, ready};
 
 use futures_lite::AsyncWriteExt;
 
@@ -109,17 +112,43 @@ impl Shared {
     }
 }
 
+/// A send started through the [`Sink`](futures_sink::Sink) interface.
+type Pending = Pin<Box<dyn Future<Output = Result<(), Error>>>>;
+
 /// The sending half of a [`WebSocket`](crate::ws::WebSocket): cheap to clone, so that any
 /// number of tasks can send; frames never interleave.
 ///
 /// From [`WebSocket::split`](crate::ws::WebSocket::split) or
-/// [`WebSocket::writer`](crate::ws::WebSocket::writer).
-#[derive(Clone)]
+/// [`WebSocket::writer`](crate::ws::WebSocket::writer). It is also a
+/// [`Sink`](futures_sink::Sink) of messages, for code written against the `futures` traits
+/// (`SinkExt::send`, `StreamExt::forward`): there `flush` waits for the sends started, and
+/// `close` sends a close frame with code 1000.
 pub struct Writer {
     pub(super) shared: Rc<Shared>,
+    sink: Option<Pending>,
+}
+
+impl Clone for Writer {
+    fn clone(&self) -> Self {
+        Writer::new(self.shared.clone())
+    }
 }
 
 impl Writer {
+    pub(super) fn new(shared: Rc<Shared>) -> Writer {
+        Writer { shared, sink: None }
+    }
+
+    /// Drives the send started through the sink to its end.
+    fn poll_sink(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        let Some(pending) = self.sink.as_mut() else {
+            return Poll::Ready(Ok(()));
+        };
+        let result = ready!(pending.as_mut().poll(cx));
+        self.sink = None;
+        Poll::Ready(result)
+    }
+
     /// Sends `message` (aiohttp's `send_str`, `send_bytes`, `ping`, `pong`, or a close
     /// frame). Fails with [`Error::Closed`] once a close frame has been sent.
     pub async fn send(&self, message: impl Into<Message>) -> Result<(), Error> {
@@ -157,6 +186,46 @@ impl Writer {
     /// Whether a close frame has been sent.
     pub fn is_closing(&self) -> bool {
         self.shared.close_sent.get()
+    }
+}
+
+impl futures_sink::Sink<Message> for Writer {
+    type Error = Error;
+
+    fn poll_ready(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        self.get_mut().poll_sink(cx)
+    }
+
+    fn start_send(self: Pin<&mut Self>, message: Message) -> Result<(), Error> {
+        let this = self.get_mut();
+        let shared = this.shared.clone();
+        let earlier = this.sink.take();
+        this.sink = Some(Box::pin(async move {
+            // Called without waiting for poll_ready: the earlier send goes first.
+            if let Some(earlier) = earlier {
+                earlier.await?;
+            }
+            shared.send(&message).await
+        }));
+        Ok(())
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        self.get_mut().poll_sink(cx)
+    }
+
+    fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        let this = self.get_mut();
+        ready!(this.poll_sink(cx))?;
+        if this.shared.close_sent.get() {
+            return Poll::Ready(Ok(()));
+        }
+        let shared = this.shared.clone();
+        this.sink = Some(Box::pin(async move {
+            let frame = CloseFrame::new(CloseCode::NORMAL, "");
+            shared.send(&Message::Close(Some(frame))).await
+        }));
+        this.poll_sink(cx)
     }
 }
 

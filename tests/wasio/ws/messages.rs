@@ -236,3 +236,53 @@ async fn a_peer_that_stops_answering_pings_fails_the_heartbeat() {
     assert_eq!(read_frame(&mut raw).await.unwrap(), (true, 9, Vec::new()));
     assert!(crate::http::server::is_closed(&mut raw).await);
 }
+
+#[wasio::test]
+async fn the_writer_is_a_sink_of_messages() {
+    use futures_sink::Sink;
+    use std::future::poll_fn;
+    use std::pin::Pin;
+
+    let (server, mut client) = pair(Config::new(), Config::new()).await;
+    let (reader, mut sink) = server.split();
+    poll_fn(|cx| Pin::new(&mut sink).poll_ready(cx))
+        .await
+        .unwrap();
+    Pin::new(&mut sink)
+        .start_send(Message::text("one"))
+        .unwrap();
+    // Without waiting for readiness: the sends still go in order.
+    Pin::new(&mut sink)
+        .start_send(Message::text("two"))
+        .unwrap();
+    poll_fn(|cx| Pin::new(&mut sink).poll_flush(cx))
+        .await
+        .unwrap();
+    Pin::new(&mut sink)
+        .start_send(Message::binary(vec![3]))
+        .unwrap();
+    poll_fn(|cx| Pin::new(&mut sink).poll_close(cx))
+        .await
+        .unwrap();
+    poll_fn(|cx| Pin::new(&mut sink).poll_close(cx))
+        .await
+        .unwrap();
+    // Nobody reads the server's side: end the connection, or the client waits for it.
+    drop((reader, sink));
+    let mut got = Vec::new();
+    while let Some(Ok(message)) = client.recv().await {
+        got.push(message);
+    }
+    assert_eq!(
+        got,
+        [
+            Message::text("one"),
+            Message::text("two"),
+            Message::binary(vec![3]),
+            Message::Close(Some(wasio::ws::CloseFrame::new(
+                wasio::ws::CloseCode::NORMAL,
+                ""
+            ))),
+        ]
+    );
+}
