@@ -66,6 +66,8 @@ pub struct Reader {
     phase: Phase,
     /// After the closing handshake, how long a client waits for the server's FIN.
     linger: Option<Sleep>,
+    /// Once this end has sent a close frame, how long it waits for the peer's.
+    answer_due: Option<Sleep>,
     heartbeat: Option<Heartbeat>,
 }
 
@@ -101,6 +103,7 @@ impl Reader {
             held: None,
             phase: Phase::Open,
             linger: None,
+            answer_due: None,
             heartbeat,
         }
     }
@@ -272,6 +275,12 @@ impl Reader {
                     self.phase = Phase::Done;
                     return Poll::Ready(Some(Err(Error::Io(error))));
                 }
+                Poll::Pending if self.poll_answer_overdue(cx) => {
+                    let error = Error::Timeout("the peer did not answer the close frame");
+                    self.on_error(error, None);
+                    let shared = self.shared.clone();
+                    self.reply = Some(Box::pin(async move { shared.shutdown().await }));
+                }
                 Poll::Pending => match ready!(self.poll_heartbeat(cx)) {
                     Ok(()) => self.reply_with(Message::Ping(bytes::Bytes::new()), false),
                     Err(error) => {
@@ -282,6 +291,21 @@ impl Reader {
                 },
             }
         }
+    }
+
+    /// Whether this end sent a close frame longer than the close timeout ago without an
+    /// answer (a split writer's close: [`WebSocket::close`](super::WebSocket::close) has its
+    /// own deadline).
+    fn poll_answer_overdue(&mut self, cx: &mut Context<'_>) -> bool {
+        if !self.shared.close_sent.get() {
+            return false;
+        }
+        let timeout = self.close_timeout;
+        let due = self.answer_due.get_or_insert_with(|| {
+            let now = Instant::now();
+            sleep_until(now.checked_add(timeout).unwrap_or(now))
+        });
+        due.poll_deadline(cx).is_ready()
     }
 
     /// A client after the closing handshake: read (and drop) until the server's FIN or the

@@ -129,3 +129,18 @@ async fn a_split_writer_closes_and_the_reader_sees_the_answer() {
     assert!(reader.recv().await.is_none());
     echo.await.unwrap();
 }
+
+#[wasio::test]
+async fn a_split_reader_stops_waiting_for_an_answer_after_the_close_timeout() {
+    let config = Config::new().close_timeout(Duration::from_millis(100));
+    let (server, mut raw) = raw_client(config).await;
+    let (mut reader, writer) = server.split();
+    writer.close(CloseCode::NORMAL, "").await.unwrap();
+    let start = Instant::now();
+    let result = reader.recv().await;
+    assert!(matches!(result, Some(Err(Error::Timeout(_)))), "{result:?}");
+    assert!(start.elapsed() < Duration::from_secs(2));
+    assert!(reader.recv().await.is_none());
+    assert_eq!(read_frame(&mut raw).await.unwrap().1, 8);
+    assert!(crate::http::server::is_closed(&mut raw).await, "the server ended TCP");
+}
