@@ -136,21 +136,26 @@ impl Header {
     }
 }
 
-/// Masks or unmasks `data` in place with `mask` (the same operation), as the bytes of a
-/// payload starting `offset` bytes into it. Eight bytes at a time, on any alignment.
-pub fn apply_mask(data: &mut [u8], mask: [u8; 4], offset: usize) {
-    let mask = {
-        let shift = offset % 4;
-        [
-            mask[shift],
-            mask[(shift + 1) % 4],
-            mask[(shift + 2) % 4],
-            mask[(shift + 3) % 4],
-        ]
-    };
+/// `mask` turned to start `offset` bytes into a payload, and as eight bytes.
+fn rotated(mask: [u8; 4], offset: usize) -> ([u8; 4], u64) {
+    let shift = offset % 4;
+    let mask = [
+        mask[shift],
+        mask[(shift + 1) % 4],
+        mask[(shift + 2) % 4],
+        mask[(shift + 3) % 4],
+    ];
     let wide = u64::from_ne_bytes([
         mask[0], mask[1], mask[2], mask[3], mask[0], mask[1], mask[2], mask[3],
     ]);
+    (mask, wide)
+}
+
+/// Masks or unmasks `data` in place with `mask` (the same operation), as the bytes of a
+/// payload starting `offset` bytes into it. Eight bytes at a time, on any alignment.
+#[inline]
+pub fn apply_mask(data: &mut [u8], mask: [u8; 4], offset: usize) {
+    let (mask, wide) = rotated(mask, offset);
     let mut chunks = data.chunks_exact_mut(8);
     for chunk in &mut chunks {
         let word = u64::from_ne_bytes(chunk.try_into().expect("eight bytes")) ^ wide;
@@ -158,6 +163,24 @@ pub fn apply_mask(data: &mut [u8], mask: [u8; 4], offset: usize) {
     }
     for (byte, key) in chunks.into_remainder().iter_mut().zip(mask.iter().cycle()) {
         *byte ^= key;
+    }
+}
+
+/// Appends `payload` masked with `mask` to `out`, in one pass: writing the masked bytes
+/// straight into place is faster than copying them and masking the copy.
+pub fn extend_masked(out: &mut Vec<u8>, payload: &[u8], mask: [u8; 4]) {
+    let start = out.len();
+    out.resize(start + payload.len(), 0);
+    let (mask, wide) = rotated(mask, 0);
+    let mut to = out[start..].chunks_exact_mut(8);
+    let mut from = payload.chunks_exact(8);
+    for (to, from) in (&mut to).zip(&mut from) {
+        let word = u64::from_ne_bytes(from.try_into().expect("eight bytes")) ^ wide;
+        to.copy_from_slice(&word.to_ne_bytes());
+    }
+    let tail = to.into_remainder().iter_mut().zip(from.remainder());
+    for ((to, from), key) in tail.zip(mask.iter().cycle()) {
+        *to = from ^ key;
     }
 }
 
@@ -229,6 +252,22 @@ mod tests {
                 }
                 apply_mask(&mut data[start..], mask, offset);
                 assert_eq!(data, original, "masking twice restores");
+            }
+        }
+    }
+
+    #[test]
+    fn extend_masked_matches_copying_then_masking() {
+        let mask = [0x37, 0xfa, 0x21, 0x3d];
+        let payload: Vec<u8> = (0..100u8).collect();
+        for start in 0..9 {
+            for len in 0..40 {
+                let mut out = vec![0xee; start];
+                extend_masked(&mut out, &payload[start..start + len], mask);
+                let mut expected = vec![0xee; start];
+                expected.extend_from_slice(&payload[start..start + len]);
+                apply_mask(&mut expected[start..], mask, 0);
+                assert_eq!(out, expected, "{start} {len}");
             }
         }
     }

@@ -8,7 +8,7 @@ use std::fmt;
 use bytes::{Buf, BytesMut};
 
 use super::close::{CloseCode, CloseFrame};
-use super::frame::{Header, OpCode, apply_mask};
+use super::frame::{Header, OpCode, apply_mask, extend_masked};
 use super::message::{Message, Utf8Bytes};
 use super::utf8::Utf8Validator;
 
@@ -118,6 +118,8 @@ pub struct Protocol {
     frame: Option<InFrame>,
     message: Option<InMessage>,
     utf8: Utf8Validator,
+    /// Payload bytes already unmasked of a binary frame waiting whole in the input.
+    unmasked: usize,
     /// Set after a protocol error: everything after it is refused the same way.
     failed: Option<ProtocolError>,
 }
@@ -131,6 +133,7 @@ impl Protocol {
             frame: None,
             message: None,
             utf8: Utf8Validator::default(),
+            unmasked: 0,
             failed: None,
         }
     }
@@ -158,6 +161,7 @@ impl Protocol {
             self.failed = Some(error);
             self.frame = None;
             self.message = None;
+            self.unmasked = 0;
         }
         result
     }
@@ -180,8 +184,9 @@ impl Protocol {
                 // The common case, a whole single-frame message in the buffer: no copy.
                 if header.fin && self.message.is_none() && input.len() as u64 >= header.len {
                     let mut payload = input.split_to(header.len as usize);
+                    let done = std::mem::take(&mut self.unmasked);
                     if let Some(mask) = header.mask {
-                        apply_mask(&mut payload, mask, 0);
+                        apply_mask(&mut payload[done..], mask, done);
                     }
                     return Ok(Some(match opcode {
                         OpCode::Text => {
@@ -306,6 +311,21 @@ impl Protocol {
             if so_far + header.len > self.limits.max_message_size {
                 return Err(ProtocolError::too_big("a message larger than the limit"));
             }
+            // A binary message in one frame that has not all arrived: wait for it in place,
+            // with room for the rest, and take it without a copy. (Text goes through the
+            // incremental path, where invalid UTF-8 fails before the frame ends.)
+            let whole = usize::try_from(used as u64 + header.len)
+                .map_err(|_| ProtocolError::too_big("a frame larger than memory"))?;
+            let unfragmented = header.fin && self.message.is_none();
+            if unfragmented && opcode == OpCode::Binary && input.len() < whole {
+                // Unmask what has arrived while it is still in the cache.
+                if let Some(mask) = header.mask {
+                    apply_mask(&mut input[used + self.unmasked..], mask, self.unmasked);
+                }
+                self.unmasked = input.len() - used;
+                input.reserve(whole - input.len());
+                return Ok(None);
+            }
         }
         input.advance(used);
         Ok(Some(header))
@@ -344,10 +364,9 @@ pub(crate) fn encode(role: Role, message: &Message, mask: Option<[u8; 4]>, out: 
         len: payload.len() as u64,
     }
     .write(out);
-    let start = out.len();
-    out.extend_from_slice(payload);
-    if let Some(mask) = mask {
-        apply_mask(&mut out[start..], mask, 0);
+    match mask {
+        Some(mask) => extend_masked(out, payload, mask),
+        None => out.extend_from_slice(payload),
     }
 }
 
