@@ -142,5 +142,8 @@ async fn a_split_reader_stops_waiting_for_an_answer_after_the_close_timeout() {
     assert!(start.elapsed() < Duration::from_secs(2));
     assert!(reader.recv().await.is_none());
     assert_eq!(read_frame(&mut raw).await.unwrap().1, 8);
-    assert!(crate::http::server::is_closed(&mut raw).await, "the server ended TCP");
+    assert!(
+        crate::http::server::is_closed(&mut raw).await,
+        "the server ended TCP"
+    );
 }
