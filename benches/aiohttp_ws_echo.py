@@ -1,0 +1,37 @@
+#!/usr/bin/env python3
+"""The aiohttp side of the WebSocket echo benchmark (scripts/bench --only ws): every text and
+binary message comes back to its sender, on any path, in one Python process. No compression
+(as every server of the benchmark), messages up to 1 MiB.
+
+    python benches/aiohttp_ws_echo.py PORT
+
+Prints `serving on ws://127.0.0.1:PORT/` once listening.
+"""
+
+import sys
+
+from aiohttp import WSMsgType, web
+
+
+async def echo(request):
+    ws = web.WebSocketResponse(max_msg_size=1 << 20, compress=False)
+    await ws.prepare(request)
+    # Pings are answered and the peer's close is replied to by aiohttp (autoping, autoclose).
+    async for message in ws:
+        if message.type == WSMsgType.BINARY:
+            await ws.send_bytes(message.data)
+        elif message.type == WSMsgType.TEXT:
+            await ws.send_str(message.data)
+    return ws
+
+
+port = int(sys.argv[1])
+app = web.Application()
+app.router.add_get("/{tail:.*}", echo)
+web.run_app(
+    app,
+    host="127.0.0.1",
+    port=port,
+    access_log=None,
+    print=lambda _: print(f"serving on ws://127.0.0.1:{port}/", flush=True),
+)

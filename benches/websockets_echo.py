@@ -1,0 +1,30 @@
+#!/usr/bin/env python3
+"""The websockets side of the WebSocket echo benchmark (scripts/bench --only ws): every text
+and binary message comes back to its sender, on any path, in one Python process, with the
+asyncio implementation of websockets. No compression (as every server of the benchmark),
+messages up to 1 MiB.
+
+    python benches/websockets_echo.py PORT
+
+Prints `serving on ws://127.0.0.1:PORT/` once listening.
+"""
+
+import asyncio
+import sys
+
+from websockets.asyncio.server import serve
+
+
+async def echo(ws):
+    # Pings are answered and the peer's close is replied to by websockets.
+    async for message in ws:
+        await ws.send(message)
+
+
+async def main(port):
+    async with serve(echo, "127.0.0.1", port, max_size=1 << 20, compression=None) as server:
+        print(f"serving on ws://127.0.0.1:{port}/", flush=True)
+        await server.serve_forever()
+
+
+asyncio.run(main(int(sys.argv[1])))

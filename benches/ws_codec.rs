@@ -1,0 +1,259 @@
+//! WebSocket codec benchmark: wasio's sans-I/O codec (`wasio::ws::Protocol`) against
+//! tungstenite 0.30 (`WebSocket::from_raw_socket` over an in-memory stream), without a network.
+//!
+//! `<ws_codec.wasm|ws-codec-native> <wasio|tungstenite> <decode|encode> <payload bytes>` prints
+//! the median payload throughput in MB/s (1 MB = 10^6 bytes) of several rounds after a warm-up.
+//! The same source is built as a wasm32-wasip2 component (`cargo bench`, run under wasmtime)
+//! and natively (benches/ws_codec_native includes this file).
+//!
+//! - decode: a server receives masked binary frames from a client. The wire holds many
+//!   frames of one payload, each masked with its own key. wasio copies the wire into a
+//!   `BytesMut` (what a socket read does) and calls `receive` until it is empty; tungstenite
+//!   reads the same bytes from a `Read` (it copies them into its own read buffer) and `read()`
+//!   returns each message. Both unmask and hand out each payload as `Bytes`; the length of
+//!   every message is checked, and every payload is compared once before timing.
+//! - encode: a client frames and masks binary messages. wasio: `encode` into a `Vec` cleared
+//!   after each message, with a key from a xorshift per frame. tungstenite: `send()` (write
+//!   and flush) into a `Write` that counts the bytes and drops them; it takes a key from
+//!   `rand::random()` (a buffered ChaCha generator) per frame, and moves the frame from its
+//!   write buffer to the sink. Both copy the payload once into their output and mask it there.
+
+use std::hint::black_box;
+use std::io::{self, Read, Write};
+use std::time::{Duration, Instant};
+
+use bytes::{Bytes, BytesMut};
+use wasio::ws::{Limits, Message, Protocol, Role};
+
+/// Timed rounds after the warm-up round; the median is reported.
+const ROUNDS: usize = 7;
+/// A round runs whole passes until at least this much time has passed.
+const ROUND_TIME: Duration = Duration::from_millis(200);
+/// Payload bytes per pass (16 MiB: 16 frames of 1 MiB, 1 024 of 16 KiB) ...
+const PASS_BYTES: usize = 16 << 20;
+/// ... but at most this many frames per pass (200 000 frames of 20 B, 5.2 MB of wire).
+const MAX_FRAMES: usize = 200_000;
+
+pub fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [peer, workload, size] = args.as_slice() else {
+        eprintln!("usage: ws_codec <wasio|tungstenite> <decode|encode> <payload bytes>");
+        std::process::exit(2);
+    };
+    let Ok(size) = size.parse::<usize>() else {
+        eprintln!("the payload size must be a whole number");
+        std::process::exit(2);
+    };
+    let count = (PASS_BYTES / size.max(1)).clamp(1, MAX_FRAMES);
+    let payload = pseudo_random_bytes(size, 0x9E37_79B9_7F4A_7C15);
+    let mut pass: Box<dyn FnMut() -> usize> = match (peer.as_str(), workload.as_str()) {
+        ("wasio", "decode") | ("tungstenite", "decode") => {
+            let wire = client_frames(&payload, count);
+            let decode = if peer == "wasio" {
+                wasio_decode
+            } else {
+                tungstenite_decode
+            };
+            // Once, untimed: every message is the payload, whole.
+            decode(&wire, count, &mut |data: &Bytes| {
+                assert_eq!(&data[..], &payload[..])
+            });
+            Box::new(move || {
+                decode(&wire, count, &mut |data: &Bytes| {
+                    assert_eq!(data.len(), size);
+                    black_box(data);
+                })
+            })
+        }
+        ("wasio", "encode") => {
+            let message = Message::Binary(Bytes::from(payload.clone()));
+            let client = Protocol::new(Role::Client, Limits::default());
+            let mut out = Vec::with_capacity(size + 14);
+            let mut state = 0x2545_F491_4F6C_DD1D_u64;
+            Box::new(move || {
+                for _ in 0..count {
+                    out.clear();
+                    client.encode(&message, Some(next_mask(&mut state)), &mut out);
+                    assert!(out.len() > size);
+                    black_box(&out);
+                }
+                count * size
+            })
+        }
+        ("tungstenite", "encode") => {
+            let message = tungstenite::Message::Binary(Bytes::from(payload.clone()));
+            let mut socket = tungstenite::WebSocket::from_raw_socket(
+                Sink::default(),
+                tungstenite::protocol::Role::Client,
+                Some(tungstenite::protocol::WebSocketConfig::default()),
+            );
+            Box::new(move || {
+                let before = socket.get_ref().written;
+                for _ in 0..count {
+                    socket
+                        .send(message.clone())
+                        .expect("a sink takes everything");
+                }
+                assert!(socket.get_ref().written - before > count * size);
+                count * size
+            })
+        }
+        _ => {
+            eprintln!("unknown peer or workload");
+            std::process::exit(2);
+        }
+    };
+    let mut rates: Vec<f64> = (0..=ROUNDS)
+        .map(|_| {
+            let start = Instant::now();
+            let mut bytes = 0;
+            while start.elapsed() < ROUND_TIME {
+                bytes += pass();
+            }
+            bytes as f64 / start.elapsed().as_secs_f64() / 1e6
+        })
+        .skip(1)
+        .collect();
+    rates.sort_by(f64::total_cmp);
+    println!("{:.1} MB/s", rates[ROUNDS / 2]);
+}
+
+/// How much one socket read brings: tungstenite's read buffer.
+const READ_SIZE: usize = 128 * 1024;
+
+/// Decodes the `count` frames of `wire` as a server with wasio, handing each payload to
+/// `check`; returns the payload bytes decoded.
+fn wasio_decode(wire: &[u8], count: usize, check: &mut dyn FnMut(&Bytes)) -> usize {
+    // The socket reads: the bytes arrive in the connection's buffer in pieces of the size
+    // tungstenite reads (its read buffer, 128 KiB), so both codecs see the input alike.
+    let mut input = BytesMut::new();
+    let mut reads = wire.chunks(READ_SIZE);
+    let mut server = Protocol::new(Role::Server, Limits::default());
+    let mut received = 0;
+    let mut bytes = 0;
+    loop {
+        while let Some(message) = server.receive(&mut input).expect("valid frames") {
+            let Message::Binary(data) = message else {
+                panic!("a binary message was sent");
+            };
+            check(&data);
+            bytes += data.len();
+            received += 1;
+        }
+        match reads.next() {
+            Some(read) => input.extend_from_slice(read),
+            None => break,
+        }
+    }
+    assert!(input.is_empty() && received == count);
+    bytes
+}
+
+/// Decodes the `count` frames of `wire` as a server with tungstenite, handing each payload
+/// to `check`; returns the payload bytes decoded.
+fn tungstenite_decode(wire: &[u8], count: usize, check: &mut dyn FnMut(&Bytes)) -> usize {
+    let mut socket = tungstenite::WebSocket::from_raw_socket(
+        Wire { input: wire },
+        tungstenite::protocol::Role::Server,
+        Some(tungstenite::protocol::WebSocketConfig::default()),
+    );
+    let mut bytes = 0;
+    for _ in 0..count {
+        let tungstenite::Message::Binary(data) = socket.read().expect("valid frames") else {
+            panic!("a binary message was sent");
+        };
+        check(&data);
+        bytes += data.len();
+    }
+    assert!(socket.get_ref().input.is_empty());
+    bytes
+}
+
+/// The client's side of the connection, in memory: reads come from the prepared frames,
+/// writes (tungstenite answers nothing here) are dropped.
+struct Wire<'a> {
+    input: &'a [u8],
+}
+
+impl Read for Wire<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.input.read(buf)
+    }
+}
+
+impl Write for Wire<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A server that reads nothing and drops what it is sent, counting the bytes.
+#[derive(Default)]
+struct Sink {
+    written: usize,
+}
+
+impl Read for Sink {
+    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+        Ok(0)
+    }
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        black_box(buf);
+        self.written += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// `count` final binary frames from a client, each carrying `payload` masked with its own
+/// key; written by hand (RFC 6455, 5.2), so that neither codec prepares its own input.
+fn client_frames(payload: &[u8], count: usize) -> Vec<u8> {
+    let mut wire = Vec::with_capacity(count * (payload.len() + 14));
+    let mut state = 0xD1B5_4A32_D192_ED03_u64;
+    for _ in 0..count {
+        wire.push(0x82);
+        match payload.len() {
+            len @ 0..=125 => wire.push(0x80 | len as u8),
+            len @ 126..=0xFFFF => {
+                wire.push(0x80 | 126);
+                wire.extend_from_slice(&(len as u16).to_be_bytes());
+            }
+            len => {
+                wire.push(0x80 | 127);
+                wire.extend_from_slice(&(len as u64).to_be_bytes());
+            }
+        }
+        let mask = next_mask(&mut state);
+        wire.extend_from_slice(&mask);
+        wire.extend(
+            payload
+                .iter()
+                .enumerate()
+                .map(|(i, byte)| byte ^ mask[i % 4]),
+        );
+    }
+    wire
+}
+
+/// A masking key from a xorshift64 generator: cheap, and different for every frame.
+fn next_mask(state: &mut u64) -> [u8; 4] {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    (*state as u32).to_le_bytes()
+}
+
+fn pseudo_random_bytes(len: usize, seed: u64) -> Vec<u8> {
+    let mut state = seed;
+    (0..len).map(|_| next_mask(&mut state)[0]).collect()
+}
