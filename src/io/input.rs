@@ -12,6 +12,8 @@ use super::error::from_failure;
 use crate::runtime::{AsyncPollable, WaitState, poll_proceed};
 
 /// How much one read asks the host for, unless set with [`AsyncInputStream::with_capacity`].
+/// (wasmtime 48 zero-fills a buffer of this size for every socket read: larger costs small
+/// reads time.)
 const DEFAULT_CAPACITY: usize = 16 * 1024;
 
 /// A `wasi:io/streams` input stream as an [`AsyncRead`] and [`AsyncBufRead`].
@@ -30,6 +32,11 @@ pub struct AsyncInputStream {
     buffer: Vec<u8>,
     consumed: usize,
     capacity: usize,
+    /// A read with less than asked for took all the host had (a socket): wait for the
+    /// pollable before the next read.
+    short_read_drains: bool,
+    /// The last read found the stream drained: wait until it is ready again.
+    drained: bool,
 }
 
 impl AsyncInputStream {
@@ -47,7 +54,30 @@ impl AsyncInputStream {
             buffer: Vec::new(),
             consumed: 0,
             capacity: capacity.max(1),
+            short_read_drains: false,
+            drained: false,
         }
+    }
+
+    /// Wraps a socket's stream: there a read that brings less than asked for has taken
+    /// everything the host had, and the next read waits for the stream's pollable first.
+    /// (wasmtime fills a buffer of the read's size even for a read that finds nothing.)
+    pub(crate) fn for_socket(stream: InputStream) -> Self {
+        AsyncInputStream {
+            short_read_drains: true,
+            ..Self::new(stream)
+        }
+    }
+
+    /// The next bytes as a buffer of their own: what is buffered, else one host read (the
+    /// host's buffer, not copied); `Ok(None)` at the end of the stream.
+    pub(crate) fn poll_take(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<Option<Vec<u8>>>> {
+        if self.consumed < self.buffer.len() {
+            let mut rest = std::mem::take(&mut self.buffer);
+            rest.drain(..std::mem::take(&mut self.consumed));
+            return Poll::Ready(Ok(Some(rest)));
+        }
+        self.poll_host_read(self.capacity, cx)
     }
 
     /// One host read of up to `len` bytes: `Ok(None)` at the end of the stream.
@@ -58,14 +88,19 @@ impl AsyncInputStream {
     ) -> Poll<io::Result<Option<Vec<u8>>>> {
         std::task::ready!(poll_proceed(cx));
         loop {
+            if self.drained {
+                let pollable = self
+                    .pollable
+                    .get_or_insert_with(|| AsyncPollable::new(self.stream.subscribe()));
+                std::task::ready!(pollable.poll_wait(&mut self.wait, cx));
+                self.drained = false;
+            }
             match self.stream.read(len as u64) {
-                Ok(bytes) if bytes.is_empty() => {
-                    let pollable = self
-                        .pollable
-                        .get_or_insert_with(|| AsyncPollable::new(self.stream.subscribe()));
-                    std::task::ready!(pollable.poll_wait(&mut self.wait, cx));
+                Ok(bytes) if bytes.is_empty() => self.drained = true,
+                Ok(bytes) => {
+                    self.drained = self.short_read_drains && bytes.len() < len;
+                    return Poll::Ready(Ok(Some(bytes)));
                 }
-                Ok(bytes) => return Poll::Ready(Ok(Some(bytes))),
                 Err(StreamError::Closed) => return Poll::Ready(Ok(None)),
                 Err(StreamError::LastOperationFailed(failure)) => {
                     return Poll::Ready(Err(from_failure(failure)));

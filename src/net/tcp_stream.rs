@@ -80,7 +80,7 @@ impl TcpStream {
         let socket = Rc::new(Socket { tcp, local, peer });
         Ok(TcpStream {
             reader: OwnedReadHalf {
-                input: AsyncInputStream::new(input),
+                input: AsyncInputStream::for_socket(input),
                 socket: socket.clone(),
             },
             writer: OwnedWriteHalf {
@@ -232,6 +232,11 @@ impl OwnedReadHalf {
     /// The address of the other end.
     pub fn peer_addr(&self) -> SocketAddr {
         self.socket.peer
+    }
+
+    /// The next bytes read, in a buffer of their own; `Ok(None)` at the end of the stream.
+    pub(crate) fn poll_take(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<Option<Vec<u8>>>> {
+        self.input.poll_take(cx)
     }
 }
 

@@ -10,7 +10,6 @@ use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
 use bytes::BytesMut;
-use futures_lite::io::AsyncBufRead;
 use futures_lite::{Stream, StreamExt};
 
 use super::writer::Shared;
@@ -70,9 +69,6 @@ pub struct Reader {
     answer_due: Option<Sleep>,
     heartbeat: Option<Heartbeat>,
 }
-
-/// Bytes asked of the socket at least, per read.
-const READ_CHUNK: usize = 16 * 1024;
 
 impl Reader {
     pub(super) fn new(
@@ -162,16 +158,19 @@ impl Reader {
         self.held = Some(Err(error));
     }
 
-    /// Reads more bytes into the buffer; `Ok(0)` at the end of the stream.
+    /// Reads more bytes into the buffer; `Ok(0)` at the end of the stream. Into an empty
+    /// buffer the host's own comes in place of it: a message that arrives whole in one read
+    /// is never copied.
     fn poll_fill(&mut self, cx: &mut Context<'_>) -> Poll<std::io::Result<usize>> {
-        let mut stream = Pin::new(&mut self.stream);
-        let available = ready!(stream.as_mut().poll_fill_buf(cx))?;
-        let n = available.len();
-        if self.buffer.capacity() - self.buffer.len() < n {
-            self.buffer.reserve(n.max(READ_CHUNK));
+        let Some(bytes) = ready!(self.stream.poll_take(cx))? else {
+            return Poll::Ready(Ok(0));
+        };
+        let n = bytes.len();
+        if self.buffer.is_empty() && self.buffer.capacity() < n {
+            self.buffer = BytesMut::from(bytes::Bytes::from(bytes));
+        } else {
+            self.buffer.extend_from_slice(&bytes);
         }
-        self.buffer.extend_from_slice(available);
-        stream.consume(n);
         Poll::Ready(Ok(n))
     }
 
