@@ -11,10 +11,11 @@ use wasip2::io::streams::{InputStream, StreamError};
 use super::error::from_failure;
 use crate::runtime::{AsyncPollable, WaitState, poll_proceed};
 
-/// How much one read asks the host for, unless set with [`AsyncInputStream::with_capacity`].
-/// (wasmtime 48 zero-fills a buffer of this size for every socket read: larger costs small
-/// reads time.)
-const DEFAULT_CAPACITY: usize = 16 * 1024;
+/// How much one read asks the host for, unless set with [`AsyncInputStream::with_capacity`]:
+/// 16 KiB and room for the header a WebSocket frame or an HTTP chunk puts before it, so such
+/// a message comes in one read. (wasmtime 48 zero-fills a buffer of this size for every
+/// socket read: larger costs small reads time.)
+const DEFAULT_CAPACITY: usize = 16 * 1024 + 64;
 
 /// A `wasi:io/streams` input stream as an [`AsyncRead`] and [`AsyncBufRead`].
 ///
@@ -40,7 +41,7 @@ pub struct AsyncInputStream {
 }
 
 impl AsyncInputStream {
-    /// Wraps `stream`, reading up to 16 KiB per host call.
+    /// Wraps `stream`, reading up to 16 KiB (and 64 bytes) per host call.
     pub fn new(stream: InputStream) -> Self {
         Self::with_capacity(stream, DEFAULT_CAPACITY)
     }
