@@ -12,6 +12,10 @@ use super::frame::{Header, OpCode, apply_mask, extend_masked};
 use super::message::{Message, Utf8Bytes};
 use super::utf8::Utf8Validator;
 
+/// Room kept past a frame waiting whole in the input, for the read that completes it to
+/// bring the start of the next one without moving the frame to a larger buffer.
+const NEXT_READ: usize = 128 * 1024;
+
 /// Which end of the connection this is: a client masks what it sends and must receive
 /// unmasked frames; a server the other way round.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -323,7 +327,7 @@ impl Protocol {
                     apply_mask(&mut input[used + self.unmasked..], mask, self.unmasked);
                 }
                 self.unmasked = input.len() - used;
-                input.reserve(whole - input.len());
+                input.reserve(whole - input.len() + NEXT_READ);
                 return Ok(None);
             }
         }
