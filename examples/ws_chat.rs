@@ -1,6 +1,8 @@
 //! A chat room: tasks, a `broadcast` channel and WebSockets together. Every text message a
 //! client sends goes to every connected client; `/` serves a page to chat from a browser.
 //! Served by wasio's own HTTP server, with the WebSocket route in the `App`.
+//! (`wasmtime serve -Scli` serves the page too, but answers the WebSocket route with 501:
+//! that host cannot switch protocols.)
 //!
 //! `cargo run --example ws_chat -- 127.0.0.1:8080`, then open http://127.0.0.1:8080/, or
 //! `cargo run --example ws_client -- "ws://127.0.0.1:8080/ws?name=ada" "hello"`.
@@ -70,17 +72,24 @@ async fn listen(mut said: broadcast::Receiver<String>, to: Writer) {
     }
 }
 
+fn app() -> App {
+    let (room, _) = broadcast::channel(BACKLOG);
+    App::new()
+        .route("/", get(page))
+        .route("/ws", get(join))
+        .state(Room(room))
+}
+
+// Under `wasmtime serve` the page is served, but the host cannot switch protocols: `/ws`
+// answers 501 there. The chat needs wasio's own server, as `main` runs it.
+wasio::export_http!(app());
+
 #[wasio::main]
 async fn main() -> Result<(), wasio::http::server::ServeError> {
     let addr = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "127.0.0.1:8080".into());
-    let (room, _) = broadcast::channel(BACKLOG);
-    let app = App::new()
-        .route("/", get(page))
-        .route("/ws", get(join))
-        .state(Room(room));
-    let server = Server::bind(addr.as_str(), app).await?;
+    let server = Server::bind(addr.as_str(), app()).await?;
     println!("serving on http://{}", server.local_addr());
     server.run().await
 }

@@ -11,7 +11,8 @@ use super::handshake::{
 };
 use super::protocol::Role;
 use super::{Config, Error, WebSocket};
-use crate::http::server::{Request, Response};
+use crate::http::server::response::CANNOT_UPGRADE;
+use crate::http::server::{HttpError, IntoResponse, Request, Response};
 use crate::net::TcpStream;
 
 /// Performs the server's side of the opening handshake on `stream` with the default
@@ -127,6 +128,9 @@ where
     F: FnOnce(WebSocket) -> Fut + 'static,
     Fut: Future<Output = ()> + 'static,
 {
+    if request.came_through_wasi_http() {
+        return HttpError::new(StatusCode::NOT_IMPLEMENTED, CANNOT_UPGRADE).into_response();
+    }
     let (key, offered) = match check_request(request.method(), request.headers()) {
         Ok(checked) => checked,
         Err(error) => {

@@ -193,6 +193,18 @@ async def clients_of_the_chat(base):
         await ada.close()
 
 
+async def the_chat_under_wasmtime_serve(base):
+    """wasmtime serve cannot switch protocols: the page is served, the WebSocket route 501."""
+    async with aiohttp.ClientSession() as session:
+        async with session.get(base + "/") as r:
+            check(r.status == 200 and "WebSocket" in await r.text(), "serve: the page")
+        try:
+            await session.ws_connect(base.replace("http", "ws") + "/ws?name=x")
+            raise AssertionError("serve: the upgrade succeeded")
+        except aiohttp.WSServerHandshakeError as error:
+            check(error.status == 501, f"serve: /ws gave {error.status}, not 501")
+
+
 async def echo_handler(request):
     ws = aiohttp.web.WebSocketResponse()
     await ws.prepare(request)
@@ -258,6 +270,16 @@ def main():
         sys.exit(f"{error}\nws_chat said:\n{stop(chat)[-3000:]}")
     stop(chat)
     print("ws_chat: aiohttp and websockets clients chat through an App route: ok")
+
+    port = free_port()
+    wasm_path = os.path.join(EXAMPLES, "ws_chat.wasm")
+    serve = start(["wasmtime", "serve", "-Scli", "--addr", f"127.0.0.1:{port}", wasm_path], port)
+    try:
+        asyncio.run(the_chat_under_wasmtime_serve(f"http://127.0.0.1:{port}"))
+    except AssertionError as error:
+        sys.exit(f"{error}\nwasmtime serve said:\n{stop(serve)[-3000:]}")
+    stop(serve)
+    print("ws_chat under wasmtime serve: the page, and 501 for the WebSocket route: ok")
 
     results = asyncio.run(ws_client_against_servers())
     for peer, out in results.items():

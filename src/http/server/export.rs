@@ -50,7 +50,7 @@ use wasip2::http::types::{
 use super::app::Service;
 use super::host::HostRequest;
 use super::request::Request;
-use super::response::{HttpError, IntoResponse, Parts, Response};
+use super::response::{CANNOT_UPGRADE, HttpError, IntoResponse, Parts, Response};
 use super::{App, Handler, RouteError};
 use crate::http::Body;
 use crate::http::fields::{FieldError, to_fields};
@@ -133,11 +133,7 @@ async fn send(response: Response, out: ResponseOutparam, head_only: bool) {
         upgrade,
     } = response.into_parts();
     if upgrade.is_some() {
-        let refusal = HttpError::new(
-            StatusCode::NOT_IMPLEMENTED,
-            "this host cannot switch protocols (wasmtime serve has no upgrades): serve the app \
-             on wasio's own sockets",
-        );
+        let refusal = HttpError::new(StatusCode::NOT_IMPLEMENTED, CANNOT_UPGRADE);
         return Box::pin(send(refusal.into_response(), out, head_only)).await;
     }
     if let Some(len) = body.len().filter(|_| !head_only) {

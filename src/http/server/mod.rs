@@ -27,7 +27,7 @@ mod host;
 mod http1;
 mod lazy;
 mod request;
-mod response;
+pub(crate) mod response;
 mod router;
 mod sse;
 

@@ -122,6 +122,12 @@ impl Request {
         }
     }
 
+    /// Whether the request came through a wasi:http host (`wasmtime serve`), which hides
+    /// hop-by-hop headers such as `upgrade` and cannot switch protocols.
+    pub(crate) fn came_through_wasi_http(&self) -> bool {
+        self.host.is_some()
+    }
+
     /// A request built in memory, to call an [`App`](super::App) in tests without a server.
     pub fn builder(method: &str, uri: &str) -> RequestBuilder {
         RequestBuilder {

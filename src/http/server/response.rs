@@ -14,6 +14,10 @@ use crate::http::Body;
 /// Trailers computed once the body has been sent.
 pub(crate) type Trailers = Pin<Box<dyn Future<Output = HeaderMap>>>;
 
+/// Why a wasi:http host answers a protocol switch with 501.
+pub(crate) const CANNOT_UPGRADE: &str = "this host cannot switch protocols (wasmtime serve has no upgrades): serve the app on \
+     wasio's own sockets";
+
 /// What runs on a connection after a `101 Switching Protocols` response.
 pub(crate) type OnUpgrade = Box<dyn FnOnce(Upgraded) -> Pin<Box<dyn Future<Output = ()>>>>;
 
