@@ -109,8 +109,10 @@ impl WebSocket {
         if shared.close_received.get() {
             return Ok(None);
         }
-        if !shared.close_sent.get() {
-            self.writer.close(code, reason).await?;
+        match self.writer.close(code, reason).await {
+            // Closed: a close frame went first (the reader's answer to the peer's, say).
+            Ok(()) | Err(Error::Closed) => {}
+            Err(error) => return Err(error),
         }
         let reader = &mut self.reader;
         crate::time::timeout(self.close_timeout, async move {

@@ -81,13 +81,13 @@ impl Shared {
         if self.close_sent.get() {
             return Err(Error::Closed);
         }
-        if let Message::Close(_) = message {
-            // Set before waiting for the stream: a send queued behind the close fails.
-            self.close_sent.set(true);
-        }
         let mut out = self.out.lock().await;
-        if self.close_sent.get() && !matches!(message, Message::Close(_)) {
+        // Sends go in the order they asked for the stream: one queued behind a close fails.
+        if self.close_sent.get() {
             return Err(Error::Closed);
+        }
+        if let Message::Close(_) = message {
+            self.close_sent.set(true);
         }
         out.finish_frame().await?;
         let mask = (self.role == Role::Client).then(|| self.masks.borrow_mut().next());

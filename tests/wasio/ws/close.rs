@@ -147,3 +147,30 @@ async fn a_split_reader_stops_waiting_for_an_answer_after_the_close_timeout() {
         "the server ended TCP"
     );
 }
+
+#[wasio::test]
+async fn a_close_given_up_while_waiting_for_the_stream_was_not_sent() {
+    let (server, mut client) = pair(Config::new(), Config::new()).await;
+    let writer = server.writer();
+    // A large send holds the stream while nobody reads.
+    let big = {
+        let writer = writer.clone();
+        wasio::spawn(async move { writer.send_binary(vec![1u8; 16 << 20]).await })
+    };
+    wasio::time::sleep(Duration::from_millis(20)).await;
+    let given_up = wasio::time::timeout(
+        Duration::from_millis(20),
+        writer.close(CloseCode::NORMAL, ""),
+    )
+    .await;
+    assert!(given_up.is_err(), "the close should still be waiting");
+    assert!(!writer.is_closing());
+    assert_eq!(client.recv().await.unwrap().unwrap().len(), 16 << 20);
+    big.await.unwrap().unwrap();
+    writer.send_text("still open").await.unwrap();
+    assert_eq!(
+        client.recv().await.unwrap().unwrap(),
+        Message::text("still open")
+    );
+    drop(server);
+}
