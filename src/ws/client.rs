@@ -1,9 +1,9 @@
 //! `connect`: a WebSocket client over a TCP connection (aiohttp's `ws_connect`).
 
-use bytes::BytesMut;
-use futures_lite::{AsyncBufReadExt, AsyncWriteExt};
+use futures_lite::AsyncWriteExt;
 
 use super::handshake::{ClientRequest, parse_response};
+use super::head::read_head;
 use super::protocol::Role;
 use super::{Config, Error, WebSocket};
 use crate::net::TcpStream;
@@ -90,26 +90,14 @@ async fn handshake(target: Target, config: Config) -> Result<WebSocket, Error> {
     request.write(&mut head);
     stream.write_all(&head).await?;
 
-    let mut input = BytesMut::new();
-    loop {
-        let available = stream.fill_buf().await?;
-        if available.is_empty() {
-            return Err(Error::Abnormal);
-        }
-        let n = available.len();
-        input.extend_from_slice(available);
-        AsyncBufReadExt::consume(&mut stream, n);
-        if let Some((answer, used)) = parse_response(&input, &request)? {
-            let rest = input.split_off(used);
-            return Ok(WebSocket::new(
-                stream,
-                &rest,
-                Role::Client,
-                &config,
-                answer.protocol,
-            ));
-        }
-    }
+    let (answer, rest) = read_head(&mut stream, |input| parse_response(input, &request)).await?;
+    Ok(WebSocket::new(
+        stream,
+        &rest,
+        Role::Client,
+        &config,
+        answer.protocol,
+    ))
 }
 
 #[cfg(test)]

@@ -37,6 +37,8 @@ mod config;
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 mod error;
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+mod head;
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 mod server;
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 mod socket;

@@ -3,12 +3,13 @@
 use std::future::Future;
 
 use bytes::BytesMut;
-use futures_lite::{AsyncBufReadExt, AsyncWriteExt};
+use futures_lite::AsyncWriteExt;
 use http::StatusCode;
 
 use super::handshake::{
     HandshakeError, accept_key, check_request, parse_request, switching_protocols,
 };
+use super::head::read_head;
 use super::protocol::Role;
 use super::{Config, Error, WebSocket};
 use crate::http::server::response::CANNOT_UPGRADE;
@@ -56,20 +57,8 @@ pub async fn accept_with(mut stream: TcpStream, config: Config) -> Result<WebSoc
 
 /// Reads the client's request: its key, the subprotocols it offers and the bytes after it.
 async fn read_hello(stream: &mut TcpStream) -> Result<(String, Vec<String>, BytesMut), Error> {
-    let mut input = BytesMut::new();
-    loop {
-        let available = stream.fill_buf().await?;
-        if available.is_empty() {
-            return Err(Error::Abnormal);
-        }
-        let n = available.len();
-        input.extend_from_slice(available);
-        AsyncBufReadExt::consume(stream, n);
-        if let Some((hello, used)) = parse_request(&input)? {
-            let rest = input.split_off(used);
-            return Ok((hello.key, hello.protocols, rest));
-        }
-    }
+    let (hello, rest) = read_head(stream, parse_request).await?;
+    Ok((hello.key, hello.protocols, rest))
 }
 
 /// The first subprotocol the client offers that the server speaks.

@@ -248,38 +248,40 @@ async def run_client(url, port):
     return out.decode()
 
 
+def against(command, clients, what):
+    """Starts `command(port)` on a free port, runs the coroutine `clients(port)` against it,
+    and stops it; on a failed check, exits with what the server printed."""
+    port = free_port()
+    server = start(command(port), port)
+    try:
+        asyncio.run(clients(port))
+    except AssertionError as error:
+        sys.exit(f"{what}: {error}\nthe server said:\n{stop(server)[-3000:]}")
+    stop(server)
+    print(f"{what}: ok", flush=True)
+
+
 def main():
     reports = tempfile.mkdtemp(prefix="wasio-autobahn-")
     autobahn_against_the_server(reports)
     autobahn_against_the_client(reports)
 
-    port = free_port()
-    echo = start(wasm("ws_echo_server", f"127.0.0.1:{port}"), port)
-    try:
-        asyncio.run(clients_of_the_echo_server(f"ws://127.0.0.1:{port}/"))
-    except AssertionError as error:
-        sys.exit(f"{error}\nws_echo_server said:\n{stop(echo)[-3000:]}")
-    stop(echo)
-    print("websockets and aiohttp clients: echo, fragments, 1 MiB, ping, close codes: ok")
-
-    port = free_port()
-    chat = start(wasm("ws_chat", f"127.0.0.1:{port}"), port)
-    try:
-        asyncio.run(clients_of_the_chat(f"http://127.0.0.1:{port}"))
-    except AssertionError as error:
-        sys.exit(f"{error}\nws_chat said:\n{stop(chat)[-3000:]}")
-    stop(chat)
-    print("ws_chat: aiohttp and websockets clients chat through an App route: ok")
-
-    port = free_port()
-    wasm_path = os.path.join(EXAMPLES, "ws_chat.wasm")
-    serve = start(["wasmtime", "serve", "-Scli", "--addr", f"127.0.0.1:{port}", wasm_path], port)
-    try:
-        asyncio.run(the_chat_under_wasmtime_serve(f"http://127.0.0.1:{port}"))
-    except AssertionError as error:
-        sys.exit(f"{error}\nwasmtime serve said:\n{stop(serve)[-3000:]}")
-    stop(serve)
-    print("ws_chat under wasmtime serve: the page, and 501 for the WebSocket route: ok")
+    against(
+        lambda port: wasm("ws_echo_server", f"127.0.0.1:{port}"),
+        lambda port: clients_of_the_echo_server(f"ws://127.0.0.1:{port}/"),
+        "websockets and aiohttp clients: echo, fragments, 1 MiB, ping, close codes",
+    )
+    against(
+        lambda port: wasm("ws_chat", f"127.0.0.1:{port}"),
+        lambda port: clients_of_the_chat(f"http://127.0.0.1:{port}"),
+        "ws_chat: aiohttp and websockets clients chat through an App route",
+    )
+    chat = os.path.join(EXAMPLES, "ws_chat.wasm")
+    against(
+        lambda port: ["wasmtime", "serve", "-Scli", "--addr", f"127.0.0.1:{port}", chat],
+        lambda port: the_chat_under_wasmtime_serve(f"http://127.0.0.1:{port}"),
+        "ws_chat under wasmtime serve: the page, and 501 for the WebSocket route",
+    )
 
     results = asyncio.run(ws_client_against_servers())
     for peer, out in results.items():
