@@ -9,63 +9,24 @@ Run with the project's .venv Python (aiohttp), after `cargo build --example http
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
-import tempfile
-import time
 
 import aiohttp
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-WASM = os.path.join(ROOT, "target", "wasm32-wasip2", "debug", "examples", "http_server.wasm")
+from processes import EXAMPLES, check, free_port, start, stop
+
+WASM = os.path.join(EXAMPLES, "http_server.wasm")
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start(kind):
+def launch(kind):
     """Starts the example; returns (process, base URL) once it accepts connections."""
     port = free_port()
     if kind == "serve":
         command = ["wasmtime", "serve", "-Scli", "--addr", f"127.0.0.1:{port}", WASM]
     else:
         command = ["wasmtime", "run", "-Sinherit-network", "-Shttp", WASM, f"127.0.0.1:{port}"]
-    # The middleware logs every request to stderr: a file, so no pipe fills up.
-    log = tempfile.TemporaryFile(mode="w+")
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
-    process.log = log
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"{kind}: wasmtime exited at start: {stop(process)}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return process, f"http://127.0.0.1:{port}"
-        except OSError:
-            time.sleep(0.1)
-    sys.exit(f"{kind}: the server did not start listening in 60 s: {stop(process)}")
-
-
-def stop(process):
-    """Stops the process (this one only) and returns what it wrote to stderr."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    process.log.seek(0)
-    return process.log.read()
-
-
-def check(condition, message):
-    if not condition:
-        raise AssertionError(message)
+    return start(command, port, name=kind), f"http://127.0.0.1:{port}"
 
 
 async def with_aiohttp(kind, base):
@@ -150,7 +111,7 @@ def with_curl(kind, base):
 
 def main():
     for kind in ["serve", "own"]:
-        process, base = start(kind)
+        process, base = launch(kind)
         try:
             asyncio.run(with_aiohttp(kind, base))
             with_curl(kind, base)

@@ -14,7 +14,6 @@ project's .venv Python, after `cargo build --examples`."""
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,8 +24,8 @@ import aiohttp.web
 import websockets
 import websockets.asyncio.server
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-EXAMPLES = os.path.join(ROOT, "target", "wasm32-wasip2", "debug", "examples")
+from processes import EXAMPLES, ROOT, check, free_port, start, stop
+
 KOSOKU = os.path.join(ROOT, ".venv", "bin", "kosoku")
 CASES = ["-x", "11.*", "-x", "12.*", "-x", "13.*"]
 # What tungstenite gets too: informational cases, and a lenient (NON-STRICT) ending.
@@ -39,52 +38,11 @@ ALLOWED = {
 }
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start(command, port):
-    """Starts `command`; returns the process once `port` accepts connections."""
-    log = tempfile.TemporaryFile(mode="w+")
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
-    process.log = log
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"{command[0]} exited at start: {stop(process)}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return process
-        except OSError:
-            time.sleep(0.1)
-    sys.exit(f"{command} did not listen in 60 s: {stop(process)}")
-
-
-def stop(process):
-    """Stops the process (this one only) and returns what it printed."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    process.log.seek(0)
-    return process.log.read()
-
-
 def wasm(name, *args):
     flags = ["-Sinherit-network", "-Sallow-ip-name-lookup"]
     if name == "ws_chat":
         flags.append("-Shttp")
     return ["wasmtime", "run", *flags, os.path.join(EXAMPLES, f"{name}.wasm"), *args]
-
-
-def check(condition, message):
-    if not condition:
-        raise AssertionError(message)
 
 
 def judge(report_dir, who):

@@ -1,0 +1,55 @@
+"""What the end-to-end scripts share: free loopback ports, servers started and stopped by
+their own process ids (never by name), and checks that fail with a message."""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+EXAMPLES = os.path.join(ROOT, "target", "wasm32-wasip2", "debug", "examples")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(command, port, name=None):
+    """Starts `command`; returns the process once `port` accepts connections. What it prints
+    goes to a file (no pipe fills up), which `stop` returns."""
+    name = name or command[0]
+    log = tempfile.TemporaryFile(mode="w+")
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+    process.log = log
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit(f"{name} exited at start: {stop(process)}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return process
+        except OSError:
+            time.sleep(0.1)
+    sys.exit(f"{name} did not listen on port {port} in 60 s: {stop(process)}")
+
+
+def stop(process):
+    """Stops the process (this one only) and returns what it printed."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    process.log.seek(0)
+    return process.log.read()
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
