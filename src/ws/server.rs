@@ -2,7 +2,6 @@
 
 use std::future::Future;
 
-use bytes::BytesMut;
 use futures_lite::AsyncWriteExt;
 use http::StatusCode;
 
@@ -30,8 +29,8 @@ pub async fn accept(stream: TcpStream) -> Result<WebSocket, Error> {
 
 /// [`accept`] with a [`Config`]: limits, the subprotocols this server speaks, timeouts.
 pub async fn accept_with(mut stream: TcpStream, config: Config) -> Result<WebSocket, Error> {
-    let hello = crate::time::timeout(config.handshake_wait(), read_hello(&mut stream)).await;
-    let (key, offered, rest) = match hello {
+    let head = read_head(&mut stream, parse_request);
+    let (hello, rest) = match crate::time::timeout(config.handshake_wait(), head).await {
         Err(_) => return Err(Error::Timeout("the opening handshake")),
         Ok(Err(Error::Handshake(error))) => {
             // The client gets its answer if it still listens; the error is what matters.
@@ -42,9 +41,9 @@ pub async fn accept_with(mut stream: TcpStream, config: Config) -> Result<WebSoc
         Ok(Err(error)) => return Err(error),
         Ok(Ok(hello)) => hello,
     };
-    let protocol = choose(&offered, config.subprotocols());
+    let protocol = choose(&hello.protocols, config.subprotocols());
     stream
-        .write_all(&switching_protocols(&key, protocol.as_deref()))
+        .write_all(&switching_protocols(&hello.key, protocol.as_deref()))
         .await?;
     Ok(WebSocket::new(
         stream,
@@ -53,12 +52,6 @@ pub async fn accept_with(mut stream: TcpStream, config: Config) -> Result<WebSoc
         &config,
         protocol,
     ))
-}
-
-/// Reads the client's request: its key, the subprotocols it offers and the bytes after it.
-async fn read_hello(stream: &mut TcpStream) -> Result<(String, Vec<String>, BytesMut), Error> {
-    let (hello, rest) = read_head(stream, parse_request).await?;
-    Ok((hello.key, hello.protocols, rest))
 }
 
 /// The first subprotocol the client offers that the server speaks.

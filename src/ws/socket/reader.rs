@@ -14,7 +14,7 @@ use futures_lite::{Stream, StreamExt};
 
 use super::writer::Shared;
 use crate::net::OwnedReadHalf;
-use crate::time::{Instant, Sleep, sleep_until};
+use crate::time::{Instant, Sleep, sleep, sleep_until};
 use crate::ws::close::CloseFrame;
 use crate::ws::message::Message;
 use crate::ws::protocol::{Protocol, Role};
@@ -83,7 +83,7 @@ impl Reader {
             Heartbeat {
                 every,
                 timeout,
-                timer: sleep_until(heard.checked_add(every).unwrap_or(heard)),
+                timer: sleep_until(heard + every),
                 heard,
                 pinged: false,
             }
@@ -110,13 +110,16 @@ impl Reader {
         self.next().await
     }
 
-    /// Starts writing `message` before anything more comes out.
-    fn reply_with(&mut self, message: Message, then_shutdown: bool) {
+    /// Starts writing `message`, then (with `then_shutdown`) ending the TCP connection,
+    /// before anything more comes out.
+    fn reply(&mut self, message: Option<Message>, then_shutdown: bool) {
         let shared = self.shared.clone();
         self.reply = Some(Box::pin(async move {
-            match shared.send(&message).await {
-                Ok(()) | Err(Error::Closed) => {}
-                Err(error) => return Err(error),
+            if let Some(message) = message {
+                match shared.send(&message).await {
+                    Ok(()) | Err(Error::Closed) => {}
+                    Err(error) => return Err(error),
+                }
             }
             if then_shutdown {
                 shared.shutdown().await?;
@@ -136,24 +139,21 @@ impl Reader {
             let echo = frame
                 .as_ref()
                 .map(|frame| CloseFrame::new(frame.code, String::new()));
-            self.reply_with(Message::Close(echo), server);
+            self.reply(Some(Message::Close(echo)), server);
         } else if server {
-            let shared = self.shared.clone();
-            self.reply = Some(Box::pin(async move { shared.shutdown().await }));
+            self.reply(None, true);
         }
         if !server {
-            let deadline = Instant::now()
-                .checked_add(self.close_timeout)
-                .unwrap_or_else(Instant::now);
-            self.linger = Some(sleep_until(deadline));
+            self.linger = Some(sleep(self.close_timeout));
         }
     }
 
-    /// A protocol error: close with its code, end the connection, and hand the error out.
-    fn on_error(&mut self, error: Error, code: Option<CloseFrame>) {
+    /// The connection fails: send the close frame given (a protocol error's code), end the
+    /// TCP connection (with `shutdown`, or after a close frame), and hand the error out.
+    fn fail(&mut self, error: Error, frame: Option<CloseFrame>, shutdown: bool) {
         self.phase = Phase::Closed;
-        if let Some(frame) = code {
-            self.reply_with(Message::Close(Some(frame)), true);
+        if frame.is_some() || shutdown {
+            self.reply(frame.map(|frame| Message::Close(Some(frame))), true);
         }
         self.held = Some(Err(error));
     }
@@ -190,8 +190,7 @@ impl Reader {
             } else if now.duration_since(beat.heard) >= beat.every {
                 beat.pinged = true;
                 beat.heard = now;
-                let deadline = now.checked_add(beat.timeout).unwrap_or(now);
-                beat.timer.reset(deadline);
+                beat.timer.reset(now + beat.timeout);
                 return Poll::Ready(Ok(()));
             }
             let wait = if beat.pinged {
@@ -199,8 +198,7 @@ impl Reader {
             } else {
                 beat.every
             };
-            let deadline = beat.heard.checked_add(wait).unwrap_or(now);
-            beat.timer.reset(deadline);
+            beat.timer.reset(beat.heard + wait);
         }
     }
 
@@ -211,8 +209,7 @@ impl Reader {
             beat.heard = Instant::now();
             if beat.pinged {
                 beat.pinged = false;
-                let next = beat.heard.checked_add(beat.every).unwrap_or(beat.heard);
-                beat.timer.reset(next);
+                beat.timer.reset(beat.heard + beat.every);
             }
         }
     }
@@ -248,7 +245,7 @@ impl Reader {
                 Ok(Some(message)) => {
                     match &message {
                         Message::Ping(data) if self.auto_pong => {
-                            self.reply_with(Message::Pong(data.clone()), false);
+                            self.reply(Some(Message::Pong(data.clone())), false);
                         }
                         Message::Close(frame) => self.on_close(frame),
                         _ => return Poll::Ready(Some(Ok(message))),
@@ -260,7 +257,7 @@ impl Reader {
                 Err(error) => {
                     let frame = (!self.shared.close_sent.get())
                         .then(|| CloseFrame::new(error.code, error.reason));
-                    self.on_error(Error::Protocol(error), frame);
+                    self.fail(Error::Protocol(error), frame, false);
                     continue;
                 }
             }
@@ -276,17 +273,11 @@ impl Reader {
                 }
                 Poll::Pending if self.poll_answer_overdue(cx) => {
                     let error = Error::Timeout("the peer did not answer the close frame");
-                    self.on_error(error, None);
-                    let shared = self.shared.clone();
-                    self.reply = Some(Box::pin(async move { shared.shutdown().await }));
+                    self.fail(error, None, true);
                 }
                 Poll::Pending => match ready!(self.poll_heartbeat(cx)) {
-                    Ok(()) => self.reply_with(Message::Ping(bytes::Bytes::new()), false),
-                    Err(error) => {
-                        self.on_error(error, None);
-                        let shared = self.shared.clone();
-                        self.reply = Some(Box::pin(async move { shared.shutdown().await }));
-                    }
+                    Ok(()) => self.reply(Some(Message::Ping(bytes::Bytes::new())), false),
+                    Err(error) => self.fail(error, None, true),
                 },
             }
         }
@@ -300,10 +291,7 @@ impl Reader {
             return false;
         }
         let timeout = self.close_timeout;
-        let due = self.answer_due.get_or_insert_with(|| {
-            let now = Instant::now();
-            sleep_until(now.checked_add(timeout).unwrap_or(now))
-        });
+        let due = self.answer_due.get_or_insert_with(|| sleep(timeout));
         due.poll_deadline(cx).is_ready()
     }
 
