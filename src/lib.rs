@@ -72,25 +72,25 @@ pub use wasio_macros::test;
 // only the parts that do no I/O.
 #[cfg(all(target_family = "wasm", target_feature = "atomics"))]
 compile_error!("wasio's event loop is single-threaded: build without the `atomics` target feature");
-/// The items that need WASI 0.2 and the event loop: built for `wasm32-wasip2` only.
-macro_rules! on_the_event_loop {
-    ($($item:item)*) => {
-        $(#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))] $item)*
-    };
-}
-
 mod base64;
-on_the_event_loop! {
-    pub mod future;
-    pub mod http;
-    pub mod io;
-    pub mod net;
-    pub mod runtime;
-    pub mod sync;
-    pub mod time;
-    pub use runtime::{run, spawn, yield_now};
-}
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+pub mod future;
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+pub mod http;
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+pub mod io;
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+pub mod net;
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+pub mod runtime;
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+pub mod sync;
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+pub mod time;
 pub mod ws;
+
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+pub use runtime::{run, spawn, yield_now};
 
 /// Exports an HTTP application as the component's `wasi:http/incoming-handler`, so that
 /// `wasmtime serve` (or any wasi:http host) runs it: one line in the component's crate.

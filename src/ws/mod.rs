@@ -30,16 +30,24 @@ pub use close::{CloseCode, CloseFrame};
 pub use message::{Message, Utf8Bytes};
 pub use protocol::{Limits, Protocol, ProtocolError, Role};
 
-on_the_event_loop! {
-    mod client;
-    mod config;
-    mod error;
-    mod head;
-    mod server;
-    mod socket;
-    pub use client::{connect, connect_with};
-    pub use config::Config;
-    pub use error::Error;
-    pub use server::{accept, accept_with, upgrade};
-    pub use socket::{Reader, WebSocket, Writer};
-}
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+mod client;
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+mod config;
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+mod error;
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+mod head;
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+mod server;
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+mod socket;
+
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+pub use {
+    client::{connect, connect_with},
+    config::Config,
+    error::Error,
+    server::{accept, accept_with, upgrade},
+    socket::{Reader, WebSocket, Writer},
+};
