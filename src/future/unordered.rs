@@ -85,10 +85,10 @@ impl<F: Future> Unordered<F> {
                 *task = Some(cx.waker().clone());
             }
         }
-        for _ in 0..self.futures.len().max(1) {
-            if self.pending == 0 {
-                return Poll::Ready(None);
-            }
+        if self.pending == 0 {
+            return Poll::Ready(None);
+        }
+        for _ in 0..self.futures.len() {
             let Some(index) = self.woken.indices.borrow_mut().pop_front() else {
                 return Poll::Pending;
             };
@@ -103,9 +103,6 @@ impl<F: Future> Unordered<F> {
                 self.pending -= 1;
                 return Poll::Ready(Some((index, output)));
             }
-        }
-        if self.pending == 0 {
-            return Poll::Ready(None);
         }
         // Futures are still queued: come back after the other tasks had a turn.
         if !self.woken.indices.borrow().is_empty() {

@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::fmt;
 use std::task::Poll;
 
-use super::wait_list::WaitList;
+use super::wait_list::{Turn, WaitList};
 use crate::runtime::poll_proceed;
 
 /// Makes `n` tasks wait for each other (`asyncio.Barrier`): the `n`-th to call
@@ -82,17 +82,15 @@ impl Barrier {
         std::future::poll_fn(|cx| {
             std::task::ready!(poll_proceed(cx));
             let mut inner = self.inner.borrow_mut();
-            match arrival.key {
-                Some(key) if !inner.waiters.is_queued(key) => {
-                    inner.waiters.remove(key);
-                    arrival.key = None;
-                    Poll::Ready(BarrierWaitResult { leader: false })
-                }
-                Some(key) => {
-                    let old = inner.waiters.set_waker(key, cx.waker());
+            match arrival.key.map(|key| inner.waiters.turn(key, cx.waker())) {
+                Some(Turn::Waiting(old)) => {
                     drop(inner);
                     drop(old);
                     Poll::Pending
+                }
+                Some(Turn::Chosen(())) => {
+                    arrival.key = None;
+                    Poll::Ready(BarrierWaitResult { leader: false })
                 }
                 None if inner.waiters.len() + 1 >= self.parties => {
                     let wakers = inner.waiters.choose_all();

@@ -8,7 +8,8 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
-use super::wait_list::{WaitList, Wakers};
+use super::value_error::value_error;
+use super::wait_list::{Turn, WaitList, Wakers};
 use crate::runtime::poll_proceed;
 
 /// A channel whose every [`Receiver`] gets a clone of every value sent after it subscribed.
@@ -67,6 +68,26 @@ impl<T> Shared<T> {
     }
 }
 
+impl<T: Clone> Shared<T> {
+    /// Takes the value a receiver at `next` reads next, moving it on.
+    fn take(&self, next: &mut u64) -> Result<T, TryRecvError> {
+        let oldest = self.oldest();
+        if *next < oldest {
+            let missed = oldest - *next;
+            *next = oldest;
+            return Err(TryRecvError::Lagged(missed));
+        }
+        match self.values.get((*next - oldest) as usize) {
+            Some(value) => {
+                *next += 1;
+                Ok(value.clone())
+            }
+            None if self.senders == 0 => Err(TryRecvError::Closed),
+            None => Err(TryRecvError::Empty),
+        }
+    }
+}
+
 /// Sends to every [`Receiver`] of a [`broadcast`](self) channel; clones share the channel.
 pub struct Sender<T> {
     shared: Rc<RefCell<Shared<T>>>,
@@ -82,19 +103,7 @@ pub struct Receiver<T> {
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct SendError<T>(pub T);
 
-impl<T> fmt::Debug for SendError<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SendError(..)")
-    }
-}
-
-impl<T> fmt::Display for SendError<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("no receiver is left")
-    }
-}
-
-impl<T> std::error::Error for SendError<T> {}
+value_error!(SendError, "no receiver is left");
 
 /// The error of [`Receiver::recv`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -216,26 +225,7 @@ impl<T: Clone> Receiver<T> {
 
     /// Takes the next value if there is one.
     pub fn try_recv(&mut self) -> Result<T, TryRecvError> {
-        let shared = self.shared.clone();
-        let shared = shared.borrow();
-        self.take(&shared)
-    }
-
-    fn take(&mut self, shared: &Shared<T>) -> Result<T, TryRecvError> {
-        let oldest = shared.oldest();
-        if self.next < oldest {
-            let missed = oldest - self.next;
-            self.next = oldest;
-            return Err(TryRecvError::Lagged(missed));
-        }
-        match shared.values.get((self.next - oldest) as usize) {
-            Some(value) => {
-                self.next += 1;
-                Ok(value.clone())
-            }
-            None if shared.senders == 0 => Err(TryRecvError::Closed),
-            None => Err(TryRecvError::Empty),
-        }
+        self.shared.borrow().take(&mut self.next)
     }
 }
 
@@ -285,15 +275,24 @@ impl<T: Clone> Future for Recv<'_, T> {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         std::task::ready!(poll_proceed(cx));
         let this = &mut *self;
-        let shared = this.receiver.shared.clone();
-        if let Some(key) = this.key.take() {
-            shared.borrow_mut().waiters.remove(key);
+        let receiver = &mut *this.receiver;
+        if let Some(key) = this.key {
+            // Every send and the last sender's drop choose every waiter: one still queued has
+            // nothing new to read.
+            let turn = receiver.shared.borrow_mut().waiters.turn(key, cx.waker());
+            match turn {
+                Turn::Waiting(old) => {
+                    drop(old);
+                    return Poll::Pending;
+                }
+                Turn::Chosen(()) => this.key = None,
+            }
         }
         // Values are cloned under a shared borrow: `Clone` may read the channel.
-        let taken = this.receiver.take(&shared.borrow());
+        let taken = receiver.shared.borrow().take(&mut receiver.next);
         match taken {
             Err(TryRecvError::Empty) => {
-                this.key = Some(shared.borrow_mut().waiters.push(cx.waker(), ()));
+                this.key = Some(receiver.shared.borrow_mut().waiters.push(cx.waker(), ()));
                 Poll::Pending
             }
             Ok(value) => Poll::Ready(Ok(value)),

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use super::wait_list::WaitList;
+use super::wait_list::{Turn, WaitList};
 use crate::runtime::poll_proceed;
 
 /// A flag that tasks wait to see set (`asyncio.Event`).
@@ -105,25 +105,21 @@ impl Future for EventWait<'_> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         std::task::ready!(poll_proceed(cx));
-        let mut inner = self.event.inner.borrow_mut();
-        match self.key {
-            Some(key) if !inner.waiters.is_queued(key) => {
-                inner.waiters.remove(key);
-                drop(inner);
-                self.key = None;
-                Poll::Ready(())
-            }
-            Some(key) => {
-                let old = inner.waiters.set_waker(key, cx.waker());
+        let this = &mut *self;
+        let mut inner = this.event.inner.borrow_mut();
+        match this.key.map(|key| inner.waiters.turn(key, cx.waker())) {
+            Some(Turn::Waiting(old)) => {
                 drop(inner);
                 drop(old);
                 Poll::Pending
             }
+            Some(Turn::Chosen(())) => {
+                this.key = None;
+                Poll::Ready(())
+            }
             None if inner.set => Poll::Ready(()),
             None => {
-                let key = inner.waiters.push(cx.waker(), ());
-                drop(inner);
-                self.key = Some(key);
+                this.key = Some(inner.waiters.push(cx.waker(), ()));
                 Poll::Pending
             }
         }

@@ -27,6 +27,7 @@ mod notify;
 pub mod oneshot;
 mod queue;
 mod semaphore;
+mod value_error;
 mod wait_list;
 pub mod watch;
 

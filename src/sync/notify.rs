@@ -6,7 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
-use super::wait_list::WaitList;
+use super::wait_list::{Turn, WaitList};
 use crate::runtime::poll_proceed;
 
 /// Wakes waiting tasks without passing data: the building block for a condition variable.
@@ -121,28 +121,24 @@ impl Future for Notified<'_> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         std::task::ready!(poll_proceed(cx));
-        let mut inner = self.notify.inner.borrow_mut();
-        match self.key {
-            Some(key) if !inner.waiters.is_queued(key) => {
-                inner.waiters.remove(key);
-                drop(inner);
-                self.key = None;
-                Poll::Ready(())
-            }
-            Some(key) => {
-                let old = inner.waiters.set_waker(key, cx.waker());
+        let this = &mut *self;
+        let mut inner = this.notify.inner.borrow_mut();
+        match this.key.map(|key| inner.waiters.turn(key, cx.waker())) {
+            Some(Turn::Waiting(old)) => {
                 drop(inner);
                 drop(old);
                 Poll::Pending
+            }
+            Some(Turn::Chosen(_)) => {
+                this.key = None;
+                Poll::Ready(())
             }
             None if inner.permit && inner.waiters.is_empty() => {
                 inner.permit = false;
                 Poll::Ready(())
             }
             None => {
-                let key = inner.waiters.push(cx.waker(), false);
-                drop(inner);
-                self.key = Some(key);
+                this.key = Some(inner.waiters.push(cx.waker(), false));
                 Poll::Pending
             }
         }

@@ -7,6 +7,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
+use super::wait_list::replace_waker;
 use crate::runtime::poll_proceed;
 
 /// A channel for one value: the [`Sender`] sends it once, the [`Receiver`] awaits it.
@@ -112,13 +113,9 @@ impl<T> Sender<T> {
             if !shared.receiver_alive {
                 return Poll::Ready(());
             }
-            if !shared
-                .sender_waker
-                .as_ref()
-                .is_some_and(|w| w.will_wake(cx.waker()))
-            {
-                shared.sender_waker = Some(cx.waker().clone());
-            }
+            let old = replace_waker(&mut shared.sender_waker, cx.waker());
+            drop(shared);
+            drop(old);
             Poll::Pending
         })
         .await
@@ -173,13 +170,9 @@ impl<T> Future for Receiver<T> {
         if !shared.sender_alive {
             return Poll::Ready(Err(RecvError));
         }
-        if !shared
-            .receiver_waker
-            .as_ref()
-            .is_some_and(|w| w.will_wake(cx.waker()))
-        {
-            shared.receiver_waker = Some(cx.waker().clone());
-        }
+        let old = replace_waker(&mut shared.receiver_waker, cx.waker());
+        drop(shared);
+        drop(old);
         Poll::Pending
     }
 }

@@ -8,7 +8,8 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
-use super::wait_list::{WaitList, Wakers};
+use super::value_error::value_error;
+use super::wait_list::{Turn, WaitList, Wakers};
 use crate::runtime::poll_proceed;
 
 /// A first-in first-out queue for many producers and many consumers (`asyncio.Queue`).
@@ -103,12 +104,8 @@ impl<T> Inner<T> {
             woken.push(self.putters.choose(front));
         }
         if self.closed {
-            while let Some(front) = self.getters.front() {
-                woken.push(self.getters.choose(front));
-            }
-            while let Some(front) = self.putters.front() {
-                woken.push(self.putters.choose(front));
-            }
+            self.getters.choose_all_into(&mut woken);
+            self.putters.choose_all_into(&mut woken);
         }
         woken
     }
@@ -117,6 +114,12 @@ impl<T> Inner<T> {
         self.items.push_back(item);
         self.unfinished += 1;
         self.serve()
+    }
+
+    /// Takes the item at the front; returns it with the wakers of the waiters its slot serves.
+    fn pop(&mut self) -> (Option<T>, Wakers) {
+        let item = self.items.pop_front();
+        (item, self.serve())
     }
 }
 
@@ -150,19 +153,7 @@ pub enum TryGetError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TaskDoneError;
 
-impl<T> fmt::Debug for PutError<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("PutError(..)")
-    }
-}
-
-impl<T> fmt::Display for PutError<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the queue is closed")
-    }
-}
-
-impl<T> std::error::Error for PutError<T> {}
+value_error!(PutError, "the queue is closed");
 
 impl<T> TryPutError<T> {
     /// The item that was not put.
@@ -285,8 +276,7 @@ impl<T> Queue<T> {
     pub fn try_get(&self) -> Result<T, TryGetError> {
         let mut inner = self.shared.borrow_mut();
         if inner.getters.is_empty() && inner.free_items() > 0 {
-            let item = inner.items.pop_front();
-            let woken = inner.serve();
+            let (item, woken) = inner.pop();
             drop(inner);
             woken.wake();
             return item.ok_or(TryGetError::Empty);
@@ -400,16 +390,15 @@ impl<T> Future for Put<'_, T> {
         std::task::ready!(poll_proceed(cx));
         let this = &mut *self;
         let mut inner = this.queue.shared.borrow_mut();
-        let may_put = match this.key {
-            Some(key) if inner.putters.is_queued(key) => {
-                let old = inner.putters.set_waker(key, cx.waker());
+        let may_put = match this.key.map(|key| inner.putters.turn(key, cx.waker())) {
+            Some(Turn::Waiting(old)) => {
                 drop(inner);
                 drop(old);
                 return Poll::Pending;
             }
-            Some(key) => {
+            Some(Turn::Chosen(reserved)) => {
                 this.key = None;
-                if inner.putters.remove(key) {
+                if reserved {
                     inner.reserved_slots -= 1;
                 }
                 !inner.closed
@@ -470,31 +459,25 @@ impl<T> Future for Get<'_, T> {
         std::task::ready!(poll_proceed(cx));
         let this = &mut *self;
         let mut inner = this.queue.shared.borrow_mut();
-        match this.key {
-            Some(key) if inner.getters.is_queued(key) => {
-                let old = inner.getters.set_waker(key, cx.waker());
+        let reserved = match this.key.map(|key| inner.getters.turn(key, cx.waker())) {
+            Some(Turn::Waiting(old)) => {
                 drop(inner);
                 drop(old);
                 return Poll::Pending;
             }
-            Some(key) => {
+            Some(Turn::Chosen(reserved)) => {
                 this.key = None;
-                if inner.getters.remove(key) {
-                    // An item was reserved for this consumer: it is there.
-                    inner.reserved_items -= 1;
-                    let item = inner.items.pop_front();
-                    let woken = inner.serve();
-                    drop(inner);
-                    woken.wake();
-                    return Poll::Ready(item.ok_or(QueueClosed));
-                }
+                reserved
             }
-            None => {}
+            None => false,
+        };
+        if reserved {
+            // An item was reserved for this consumer: it is there.
+            inner.reserved_items -= 1;
         }
-        // Woken by `close`, or a first poll: take a free item, or wait unless closed.
-        if inner.getters.is_empty() && inner.free_items() > 0 {
-            let item = inner.items.pop_front();
-            let woken = inner.serve();
+        // Otherwise woken by `close`, or a first poll: take a free item, or wait unless closed.
+        if reserved || (inner.getters.is_empty() && inner.free_items() > 0) {
+            let (item, woken) = inner.pop();
             drop(inner);
             woken.wake();
             return Poll::Ready(item.ok_or(QueueClosed));
@@ -542,18 +525,16 @@ impl<T> Future for Join<'_, T> {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = &mut *self;
         let mut inner = this.queue.shared.borrow_mut();
-        match this.key {
-            // Woken when the count reached zero: done, even if items were put since.
-            Some(key) if !inner.joiners.is_queued(key) => {
-                inner.joiners.remove(key);
-                this.key = None;
-                Poll::Ready(())
-            }
-            Some(key) => {
-                let old = inner.joiners.set_waker(key, cx.waker());
+        match this.key.map(|key| inner.joiners.turn(key, cx.waker())) {
+            Some(Turn::Waiting(old)) => {
                 drop(inner);
                 drop(old);
                 Poll::Pending
+            }
+            // Woken when the count reached zero: done, even if items were put since.
+            Some(Turn::Chosen(())) => {
+                this.key = None;
+                Poll::Ready(())
             }
             None if inner.unfinished == 0 => Poll::Ready(()),
             None => {

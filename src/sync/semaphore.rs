@@ -7,7 +7,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
-use super::wait_list::{WaitList, Wakers};
+use super::wait_list::{Turn, WaitList, Wakers};
 use crate::runtime::poll_proceed;
 
 /// A count of permits; [`acquire`](Semaphore::acquire) waits for one (`asyncio.Semaphore`).
@@ -46,6 +46,23 @@ struct Inner {
     permits: usize,
     closed: bool,
     waiters: WaitList<Want>,
+}
+
+impl Inner {
+    /// Takes `n` permits if they are free and nobody is waiting: the rule for `try_acquire` and
+    /// for an `acquire` that has not queued yet.
+    fn try_take(&mut self, n: usize) -> Result<(), TryAcquireError> {
+        if self.closed {
+            Err(TryAcquireError::Closed)
+        } else if n > Semaphore::MAX_PERMITS {
+            Err(TryAcquireError::TooManyPermits)
+        } else if n == 0 || (self.waiters.is_empty() && self.permits >= n) {
+            self.permits -= n;
+            Ok(())
+        } else {
+            Err(TryAcquireError::NoPermits)
+        }
+    }
 }
 
 /// What a waiter asked for, and whether it got it.
@@ -193,17 +210,7 @@ impl Semaphore {
     }
 
     fn try_take(&self, n: usize) -> Result<(), TryAcquireError> {
-        let mut inner = self.inner.borrow_mut();
-        if inner.closed {
-            Err(TryAcquireError::Closed)
-        } else if n > Self::MAX_PERMITS {
-            Err(TryAcquireError::TooManyPermits)
-        } else if n == 0 || (inner.waiters.is_empty() && inner.permits >= n) {
-            inner.permits -= n;
-            Ok(())
-        } else {
-            Err(TryAcquireError::NoPermits)
-        }
+        self.inner.borrow_mut().try_take(n)
     }
 
     /// Gives permits back and hands them to the waiters at the front, in order.
@@ -256,39 +263,38 @@ impl Waiter {
         std::task::ready!(poll_proceed(cx));
         let mut inner = semaphore.inner.borrow_mut();
         let Some(key) = self.key else {
-            if inner.closed {
-                return Poll::Ready(Err(AcquireError::Closed));
-            }
-            if self.permits > Semaphore::MAX_PERMITS {
-                return Poll::Ready(Err(AcquireError::TooManyPermits));
-            }
-            if self.permits == 0 || (inner.waiters.is_empty() && inner.permits >= self.permits) {
-                inner.permits -= self.permits;
-                return Poll::Ready(Ok(()));
-            }
-            self.key = Some(inner.waiters.push(
-                cx.waker(),
-                Want {
-                    permits: self.permits,
-                    granted: false,
-                },
-            ));
-            return Poll::Pending;
+            return match inner.try_take(self.permits) {
+                Ok(()) => Poll::Ready(Ok(())),
+                Err(TryAcquireError::Closed) => Poll::Ready(Err(AcquireError::Closed)),
+                Err(TryAcquireError::TooManyPermits) => {
+                    Poll::Ready(Err(AcquireError::TooManyPermits))
+                }
+                Err(TryAcquireError::NoPermits) => {
+                    let want = Want {
+                        permits: self.permits,
+                        granted: false,
+                    };
+                    self.key = Some(inner.waiters.push(cx.waker(), want));
+                    Poll::Pending
+                }
+            };
         };
-        if inner.waiters.state(key).granted {
-            inner.waiters.remove(key);
-            self.key = None;
-            return Poll::Ready(Ok(()));
+        match inner.waiters.turn(key, cx.waker()) {
+            Turn::Waiting(old) => {
+                drop(inner);
+                drop(old);
+                Poll::Pending
+            }
+            // Chosen by `release`, which grants, or by `close`, which does not.
+            Turn::Chosen(want) => {
+                self.key = None;
+                Poll::Ready(if want.granted {
+                    Ok(())
+                } else {
+                    Err(AcquireError::Closed)
+                })
+            }
         }
-        if inner.closed {
-            inner.waiters.remove(key);
-            self.key = None;
-            return Poll::Ready(Err(AcquireError::Closed));
-        }
-        let old = inner.waiters.set_waker(key, cx.waker());
-        drop(inner);
-        drop(old);
-        Poll::Pending
     }
 
     /// Leaves the queue; permits already handed over go back (to the next waiters).

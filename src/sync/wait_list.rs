@@ -43,6 +43,15 @@ impl Wakers {
     }
 }
 
+/// How a waiter stands when its future is polled again (see [`WaitList::turn`]).
+pub(crate) enum Turn<T> {
+    /// Still queued. Holds the waker it replaced, if any, to be dropped once the caller has
+    /// released its borrows.
+    Waiting(Option<Waker>),
+    /// Chosen: the waiter is forgotten, and this is its state.
+    Chosen(T),
+}
+
 pub(crate) struct WaitList<T> {
     nodes: Slab<Node<T>>,
     head: Option<usize>,
@@ -115,20 +124,31 @@ impl<T> WaitList<T> {
     /// Chooses every queued waiter, front to back.
     pub(crate) fn choose_all(&mut self) -> Wakers {
         let mut wakers = Wakers::default();
+        self.choose_all_into(&mut wakers);
+        wakers
+    }
+
+    /// Chooses every queued waiter, front to back, adding their wakers to `wakers`.
+    pub(crate) fn choose_all_into(&mut self, wakers: &mut Wakers) {
         while let Some(key) = self.head {
             wakers.push(self.choose(key));
         }
-        wakers
+    }
+
+    /// Polls a waiter again: once it was chosen, forgets it and returns its state; while it is
+    /// still queued, stores the waker it was polled with.
+    pub(crate) fn turn(&mut self, key: usize, waker: &Waker) -> Turn<T> {
+        if self.is_queued(key) {
+            Turn::Waiting(self.set_waker(key, waker))
+        } else {
+            Turn::Chosen(self.remove(key))
+        }
     }
 
     /// Stores the waker a waiter was last polled with; returns the one it replaces, if it
     /// differs, to be dropped once the caller has released its borrows.
     pub(crate) fn set_waker(&mut self, key: usize, waker: &Waker) -> Option<Waker> {
-        let slot = &mut self.nodes[key].waker;
-        match slot {
-            Some(old) if old.will_wake(waker) => None,
-            _ => slot.replace(waker.clone()),
-        }
+        replace_waker(&mut self.nodes[key].waker, waker)
     }
 
     /// Forgets a waiter (it completed or was dropped); returns its state.
@@ -157,6 +177,16 @@ impl<T> WaitList<T> {
             None => self.tail = prev,
         }
         self.linked -= 1;
+    }
+}
+
+/// Stores `waker` in `slot` unless the one there already wakes the same task; returns the one
+/// it replaces, to be dropped once the caller has released its borrows (dropping a waker may
+/// free another task, whose destructors may use the primitive).
+pub(crate) fn replace_waker(slot: &mut Option<Waker>, waker: &Waker) -> Option<Waker> {
+    match slot {
+        Some(old) if old.will_wake(waker) => None,
+        _ => slot.replace(waker.clone()),
     }
 }
 
@@ -210,6 +240,19 @@ mod tests {
         assert!(list.choose_all().first.is_some());
         assert!(list.is_empty());
         assert_eq!(list.remove(b), 2);
+    }
+
+    #[test]
+    fn turn_refreshes_a_queued_waiter_and_forgets_a_chosen_one() {
+        let (a, b) = (waker(), waker());
+        let mut list = WaitList::new();
+        let key = list.push(&a, 7);
+        assert!(matches!(list.turn(key, &a), Turn::Waiting(None)));
+        assert!(matches!(list.turn(key, &b), Turn::Waiting(Some(old)) if old.will_wake(&a)));
+        assert!(list.choose(key).is_some_and(|w| w.will_wake(&b)));
+        assert!(matches!(list.turn(key, &a), Turn::Chosen(7)));
+        assert!(list.is_empty());
+        assert_eq!(list.push(&a, 8), key, "the node was freed");
     }
 
     /// A waker of its own, so that `will_wake` tells two of them apart.

@@ -7,7 +7,8 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
-use super::wait_list::WaitList;
+use super::value_error::value_error;
+use super::wait_list::{Turn, WaitList};
 use crate::runtime::poll_proceed;
 
 /// A channel that holds one value: the [`Sender`] replaces it, [`Receiver`]s read the latest
@@ -70,19 +71,7 @@ pub struct Receiver<T> {
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct SendError<T>(pub T);
 
-impl<T> fmt::Debug for SendError<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SendError(..)")
-    }
-}
-
-impl<T> fmt::Display for SendError<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("no receiver is left")
-    }
-}
-
-impl<T> std::error::Error for SendError<T> {}
+value_error!(SendError, "no receiver is left");
 
 /// The error of [`Receiver::changed`]: the sender is gone, so the value will not change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -219,8 +208,17 @@ impl<T> Future for Changed<'_, T> {
         std::task::ready!(poll_proceed(cx));
         let this = &mut *self;
         let mut state = this.receiver.shared.state.borrow_mut();
-        if let Some(key) = this.key.take() {
-            state.waiters.remove(key);
+        if let Some(key) = this.key {
+            // Every send and the sender's drop choose every waiter: one still queued has seen
+            // no change.
+            match state.waiters.turn(key, cx.waker()) {
+                Turn::Waiting(old) => {
+                    drop(state);
+                    drop(old);
+                    return Poll::Pending;
+                }
+                Turn::Chosen(()) => this.key = None,
+            }
         }
         if state.version != this.receiver.seen {
             this.receiver.seen = state.version;
