@@ -217,7 +217,7 @@ impl Client {
                     sent_headers.insert(COOKIE, value);
                 }
             }
-            let head = transport::send(&method, &url, &sent_headers, body, timeouts).await?;
+            let head = transport::send(&method, &url, sent_headers, body, timeouts).await?;
             if let Some(jar) = &config.cookies {
                 for value in head.headers.get_all(SET_COOKIE) {
                     if let Ok(text) = value.to_str() {

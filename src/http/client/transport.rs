@@ -48,11 +48,10 @@ impl Drop for AbortOnDrop {
 pub(crate) async fn send(
     method: &Method,
     url: &Uri,
-    headers: &HeaderMap,
+    mut headers: HeaderMap,
     body: Body,
     timeouts: HostTimeouts,
 ) -> Result<Head, Error> {
-    let mut headers = headers.clone();
     if let Some(len) = body
         .len()
         .filter(|&len| len > 0 || has_body_semantics(method))

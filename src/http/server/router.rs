@@ -212,13 +212,13 @@ pub(crate) fn split_path(path: &str) -> Result<Vec<String>, PathError> {
     rest.split(is_slash).map(percent_decode).collect()
 }
 
-/// A path segment with its `%XX` escapes decoded.
 /// `/` as a predicate: a smaller matcher than the `char` pattern's, which matters in
 /// components served per request.
 fn is_slash(c: char) -> bool {
     c == '/'
 }
 
+/// A path segment with its `%XX` escapes decoded.
 fn percent_decode(text: &str) -> Result<String, PathError> {
     crate::http::percent::decode(text).ok_or(PathError::BadEncoding)
 }

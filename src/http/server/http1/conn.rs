@@ -44,19 +44,13 @@ pub(crate) async fn serve(
             Ok(Some(head)) => head,
             Ok(None) => return,
             Err(error) => {
-                let refusal = HttpError::new(error.status, error.reason).into_response();
                 let exchange = Exchange {
                     version: Version::HTTP_11,
                     head_request: false,
                     keep_alive: false,
                 };
-                let parts = refusal.into_parts();
-                if let Some(mut out) = output.lend() {
-                    let _ = out
-                        .send(parts.status, parts.headers, parts.body, None, exchange)
-                        .await;
-                }
-                return;
+                let refusal = HttpError::new(error.status, error.reason);
+                return refuse(&output, refusal, exchange).await;
             }
         };
         let exchange = Exchange {
@@ -65,19 +59,8 @@ pub(crate) async fn serve(
             keep_alive: head.keep_alive && !*shutdown.borrow(),
         };
         let Some((request, left)) = request(head, peer, &input, &output, &config) else {
-            let parts = HttpError::bad_request("the request target is not a valid path")
-                .into_response()
-                .into_parts();
-            let exchange = Exchange {
-                keep_alive: false,
-                ..exchange
-            };
-            if let Some(mut out) = output.lend() {
-                let _ = out
-                    .send(parts.status, parts.headers, parts.body, None, exchange)
-                    .await;
-            }
-            return;
+            let refusal = HttpError::bad_request("the request target is not a valid path");
+            return refuse(&output, refusal, exchange).await;
         };
         let response = service.call(request).await.into_parts();
         let reusable = finish_body(&input, &left, &output, &config).await;
@@ -103,6 +86,20 @@ pub(crate) async fn serve(
             let _ = futures_lite::io::AsyncWriteExt::close(&mut out.stream).await;
             return;
         }
+    }
+}
+
+/// Answers a request that cannot be served with `refusal`; the connection then closes.
+async fn refuse(output: &Shared<Output>, refusal: HttpError, exchange: Exchange) {
+    let parts = refusal.into_response().into_parts();
+    let exchange = Exchange {
+        keep_alive: false,
+        ..exchange
+    };
+    if let Some(mut out) = output.lend() {
+        let _ = out
+            .send(parts.status, parts.headers, parts.body, None, exchange)
+            .await;
     }
 }
 

@@ -149,11 +149,12 @@ pub(crate) fn parse(input: &[u8], limits: &HeadLimits) -> Result<Option<(Head, u
         }
     }
     let framing = framing(&headers, version)?;
-    let connection = tokens(&headers, &CONNECTION);
-    let keep_alive = if connection.iter().any(|t| t == "close") {
+    let connection =
+        |token: &str| tokens(&headers, &CONNECTION).any(|t| t.eq_ignore_ascii_case(token));
+    let keep_alive = if connection("close") {
         false
     } else {
-        version == Version::HTTP_11 || connection.iter().any(|t| t == "keep-alive")
+        version == Version::HTTP_11 || connection("keep-alive")
     };
     let expect_continue = match headers.get(EXPECT) {
         None => false,
@@ -199,16 +200,15 @@ fn absolute_form_path(target: &str) -> Option<String> {
     })
 }
 
-/// Comma-separated tokens of every `name` header, lower-cased.
-fn tokens(headers: &HeaderMap, name: &HeaderName) -> Vec<String> {
+/// Comma-separated tokens of every `name` header (compared case-insensitively).
+fn tokens<'a>(headers: &'a HeaderMap, name: &HeaderName) -> impl Iterator<Item = &'a str> {
     headers
         .get_all(name)
-        .iter()
+        .into_iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .map(|t| t.trim().to_ascii_lowercase())
+        .map(str::trim)
         .filter(|t| !t.is_empty())
-        .collect()
 }
 
 /// How the body is delimited (RFC 9112, 6.3), refusing the ambiguous shapes request smuggling
@@ -222,10 +222,11 @@ fn framing(headers: &HeaderMap, version: Version) -> Result<Framing, HeadError> 
         if version == Version::HTTP_10 {
             return Err(bad("transfer-encoding in an HTTP/1.0 request"));
         }
-        let codings = tokens(headers, &TRANSFER_ENCODING);
+        let codings: Vec<&str> = tokens(headers, &TRANSFER_ENCODING).collect();
+        let chunked = |coding: &str| coding.eq_ignore_ascii_case("chunked");
         return match codings.as_slice() {
-            [only] if only == "chunked" => Ok(Framing::Chunked),
-            [.., last] if last == "chunked" => Err(reject(
+            [only] if chunked(only) => Ok(Framing::Chunked),
+            [.., last] if chunked(last) => Err(reject(
                 StatusCode::NOT_IMPLEMENTED,
                 "no transfer coding but chunked is supported",
             )),

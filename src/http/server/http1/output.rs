@@ -102,12 +102,7 @@ impl Output {
         }
         self.buffer.clear();
         write_status(&mut self.buffer, status);
-        for (name, value) in &headers {
-            self.buffer.extend_from_slice(name.as_str().as_bytes());
-            self.buffer.extend_from_slice(b": ");
-            self.buffer.extend_from_slice(value.as_bytes());
-            self.buffer.extend_from_slice(b"\r\n");
-        }
+        write_fields(&mut self.buffer, &headers);
         if !headers.contains_key(DATE) {
             DATE_CACHE.with(|cache| cache.borrow_mut().write(&mut self.buffer));
         }
@@ -160,12 +155,7 @@ impl Output {
                 self.buffer.extend_from_slice(b"0\r\n");
                 if let Some(trailers) = trailers {
                     self.write_buffer().await?;
-                    for (name, value) in &trailers.await {
-                        self.buffer.extend_from_slice(name.as_str().as_bytes());
-                        self.buffer.extend_from_slice(b": ");
-                        self.buffer.extend_from_slice(value.as_bytes());
-                        self.buffer.extend_from_slice(b"\r\n");
-                    }
+                    write_fields(&mut self.buffer, &trailers.await);
                 }
                 self.buffer.extend_from_slice(b"\r\n");
             }
@@ -215,6 +205,16 @@ fn write_status(buffer: &mut Vec<u8>, status: StatusCode) {
     buffer.push(b' ');
     buffer.extend_from_slice(status.canonical_reason().unwrap_or("Unknown").as_bytes());
     buffer.extend_from_slice(b"\r\n");
+}
+
+/// Header (or trailer) fields, one `name: value` line each.
+fn write_fields(buffer: &mut Vec<u8>, fields: &HeaderMap) {
+    for (name, value) in fields {
+        buffer.extend_from_slice(name.as_str().as_bytes());
+        buffer.extend_from_slice(b": ");
+        buffer.extend_from_slice(value.as_bytes());
+        buffer.extend_from_slice(b"\r\n");
+    }
 }
 
 /// The `date` header, formatted once a second.
