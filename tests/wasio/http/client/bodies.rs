@@ -3,7 +3,7 @@
 use futures_lite::StreamExt;
 use wasio::http::{Client, Error};
 
-use super::{client, peer, raw_peer};
+use super::{client, client_builder, raw_peer};
 
 #[wasio::test]
 async fn a_large_body_arrives_whole() {
@@ -21,11 +21,7 @@ async fn a_large_body_arrives_whole() {
 
 #[wasio::test]
 async fn the_body_limit_holds_at_and_past_its_edge() {
-    let client = Client::builder()
-        .base_url(&format!("{}/", peer()))
-        .max_body_size(100_000)
-        .build()
-        .unwrap();
+    let client = client_builder().max_body_size(100_000).build().unwrap();
     let at_limit = client
         .get("large/100000")
         .send()
@@ -88,11 +84,7 @@ async fn a_chunked_response_streams_chunk_by_chunk() {
 
 #[wasio::test]
 async fn a_chunk_stream_ends_after_an_error() {
-    let client = Client::builder()
-        .base_url(&format!("{}/", peer()))
-        .max_body_size(10)
-        .build()
-        .unwrap();
+    let client = client_builder().max_body_size(10).build().unwrap();
     let items: Vec<_> = client
         .get("large/100")
         .send()

@@ -2,17 +2,13 @@
 
 use std::rc::Rc;
 
-use wasio::http::{Client, CookieJar};
+use wasio::http::CookieJar;
 
-use super::peer;
+use super::{client, client_builder, fetch_json};
 
 #[wasio::test]
 async fn cookies_set_by_the_server_are_sent_back() {
-    let client = Client::builder()
-        .base_url(&format!("{}/", peer()))
-        .cookie_store(true)
-        .build()
-        .unwrap();
+    let client = client_builder().cookie_store(true).build().unwrap();
     client
         .get("cookies/set?session=abc&theme=dark")
         .send()
@@ -20,82 +16,38 @@ async fn cookies_set_by_the_server_are_sent_back() {
         .unwrap();
     let jar = client.cookie_jar().unwrap();
     assert_eq!(jar.len(), 2);
-    let seen: serde_json::Value = client
-        .get("cookies")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let seen: serde_json::Value = fetch_json(client.get("cookies")).await;
     assert_eq!(seen, serde_json::json!({"session": "abc", "theme": "dark"}));
 }
 
 #[wasio::test]
 async fn without_a_jar_no_cookie_is_kept() {
-    let client = Client::builder()
-        .base_url(&format!("{}/", peer()))
-        .build()
-        .unwrap();
+    let client = client();
     client.get("cookies/set?session=abc").send().await.unwrap();
     assert!(client.cookie_jar().is_none());
-    let seen: serde_json::Value = client
-        .get("cookies")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let seen: serde_json::Value = fetch_json(client.get("cookies")).await;
     assert_eq!(seen, serde_json::json!({}));
 }
 
 #[wasio::test]
 async fn a_jar_can_be_shared_and_cookies_follow_redirects() {
     let jar = Rc::new(CookieJar::new());
-    let first = Client::builder()
-        .base_url(&format!("{}/", peer()))
-        .cookie_jar(jar.clone())
-        .build()
-        .unwrap();
-    let second = Client::builder()
-        .base_url(&format!("{}/", peer()))
-        .cookie_jar(jar.clone())
-        .build()
-        .unwrap();
+    let first = client_builder().cookie_jar(jar.clone()).build().unwrap();
+    let second = client_builder().cookie_jar(jar.clone()).build().unwrap();
     // The cookie is set by a response that redirects; the next hop already carries it.
     first
         .get("redirect/302?to=/cookies/set%3Fuser%3Dada")
         .send()
         .await
         .unwrap();
-    let seen: serde_json::Value = second
-        .get("cookies")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let seen: serde_json::Value = fetch_json(second.get("cookies")).await;
     assert_eq!(seen["user"], "ada");
 }
 
 #[wasio::test]
 async fn the_jar_joins_a_cookie_the_request_sets_itself() {
-    let client = Client::builder()
-        .base_url(&format!("{}/", peer()))
-        .cookie_store(true)
-        .build()
-        .unwrap();
+    let client = client_builder().cookie_store(true).build().unwrap();
     client.get("cookies/set?from_jar=1").send().await.unwrap();
-    let seen: serde_json::Value = client
-        .get("cookies")
-        .header("cookie", "own=2")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let seen: serde_json::Value = fetch_json(client.get("cookies").header("cookie", "own=2")).await;
     assert_eq!(seen, serde_json::json!({"own": "2", "from_jar": "1"}));
 }

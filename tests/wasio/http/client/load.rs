@@ -1,16 +1,12 @@
 //! Many requests at once, with and without a concurrency limit.
 
 use wasio::future::try_join_all;
-use wasio::http::Client;
 
-use super::{Echo, peer};
+use super::{Echo, client, client_builder, fetch_json};
 
 #[wasio::test]
 async fn a_hundred_concurrent_requests_all_succeed() {
-    let client = Client::builder()
-        .base_url(&format!("{}/", peer()))
-        .build()
-        .unwrap();
+    let client = client();
     let requests = (0..100).map(|i| {
         let client = client.clone();
         async move {
@@ -30,11 +26,7 @@ async fn a_hundred_concurrent_requests_all_succeed() {
 
 #[wasio::test]
 async fn the_concurrency_limit_holds_requests_back() {
-    let client = Client::builder()
-        .base_url(&format!("{}/", peer()))
-        .max_concurrency(3)
-        .build()
-        .unwrap();
+    let client = client_builder().max_concurrency(3).build().unwrap();
     // The server counts the requests of this group it is serving at once.
     let group = format!("limit-{}", wasio::time::Instant::now().as_nanos());
     let requests = (0..12).map(|_| {
@@ -51,15 +43,7 @@ async fn the_concurrency_limit_holds_requests_back() {
     });
     let texts = try_join_all(requests).await.unwrap();
     assert!(texts.iter().all(|t| t == "finally"));
-    let peak: serde_json::Value = client
-        .get("peak")
-        .query(&[("group", &group)])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let peak: serde_json::Value = fetch_json(client.get("peak").query(&[("group", &group)])).await;
     assert_eq!(
         peak["peak"], 3,
         "the server saw {} requests at once",
@@ -69,11 +53,7 @@ async fn the_concurrency_limit_holds_requests_back() {
 
 #[wasio::test]
 async fn a_response_holds_its_concurrency_slot_until_it_is_dropped() {
-    let client = Client::builder()
-        .base_url(&format!("{}/", peer()))
-        .max_concurrency(1)
-        .build()
-        .unwrap();
+    let client = client_builder().max_concurrency(1).build().unwrap();
     let unread = client.get("echo").send().await.unwrap();
     let waiting = wasio::time::timeout(
         std::time::Duration::from_millis(200),

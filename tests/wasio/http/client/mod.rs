@@ -8,7 +8,7 @@ mod redirects;
 mod requests;
 mod timeouts;
 
-use wasio::http::Client;
+use wasio::http::{Client, ClientBuilder, RequestBuilder};
 
 /// The base URL of the aiohttp peer.
 pub fn peer() -> String {
@@ -29,12 +29,19 @@ pub fn blackhole() -> String {
         .expect("WASIO_TEST_BLACKHOLE_URL is not set (see peer())")
 }
 
+/// A client builder whose base URL is the aiohttp peer, for clients with other settings.
+pub fn client_builder() -> ClientBuilder {
+    Client::builder().base_url(&format!("{}/", peer()))
+}
+
 /// A client whose base URL is the aiohttp peer.
 pub fn client() -> Client {
-    Client::builder()
-        .base_url(&format!("{}/", peer()))
-        .build()
-        .unwrap()
+    client_builder().build().unwrap()
+}
+
+/// Sends `request` and decodes the response's JSON body; any error panics.
+pub async fn fetch_json<T: serde::de::DeserializeOwned>(request: RequestBuilder) -> T {
+    request.send().await.unwrap().json().await.unwrap()
 }
 
 /// What the peer's `/echo` route saw.

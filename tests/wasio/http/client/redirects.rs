@@ -3,7 +3,7 @@
 use http::Method;
 use wasio::http::{Client, Error, Redirect, StatusCode};
 
-use super::{Echo, client, peer};
+use super::{Echo, client, client_builder, fetch_json};
 
 #[wasio::test]
 async fn each_redirect_status_changes_the_method_as_rfc_9110_says() {
@@ -46,14 +46,7 @@ async fn each_redirect_status_changes_the_method_as_rfc_9110_says() {
 async fn chains_are_followed_up_to_the_limit() {
     let client = client();
     // `redirect-chain/n` takes n + 1 redirects to reach /echo.
-    let echo: Echo = client
-        .get("redirect-chain/9")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let echo: Echo = fetch_json(client.get("redirect-chain/9")).await;
     assert_eq!(echo.path, "/echo", "10 redirects: the default limit");
     match client.get("redirect-chain/10").send().await {
         Err(Error::TooManyRedirects { limit: 10, url }) => {
@@ -65,8 +58,7 @@ async fn chains_are_followed_up_to_the_limit() {
         }
         other => panic!("{other:?}"),
     }
-    let strict = Client::builder()
-        .base_url(&format!("{}/", peer()))
+    let strict = client_builder()
         .redirect(Redirect::limited(2))
         .build()
         .unwrap();
@@ -88,11 +80,7 @@ async fn a_redirect_loop_ends_with_an_error() {
 
 #[wasio::test]
 async fn with_no_policy_the_redirect_itself_comes_back() {
-    let client = Client::builder()
-        .base_url(&format!("{}/", peer()))
-        .redirect(Redirect::none())
-        .build()
-        .unwrap();
+    let client = client_builder().redirect(Redirect::none()).build().unwrap();
     let response = client
         .get("redirect/302?to=/elsewhere")
         .send()
@@ -105,57 +93,35 @@ async fn with_no_policy_the_redirect_itself_comes_back() {
 #[wasio::test]
 async fn authorization_stays_with_its_origin() {
     let client = client();
-    let same: Echo = client
-        .get("redirect/302?to=/echo")
-        .bearer_auth("secret")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let same: Echo = fetch_json(client.get("redirect/302?to=/echo").bearer_auth("secret")).await;
     assert_eq!(same.headers["authorization"], "Bearer secret");
     // The peer redirects from 127.0.0.1 to localhost: another origin.
-    let other: Echo = client
-        .get("redirect-cross")
-        .bearer_auth("secret")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let other: Echo = fetch_json(client.get("redirect-cross").bearer_auth("secret")).await;
     assert!(
         !other.headers.contains_key("authorization"),
         "{:?}",
         other.headers
     );
     // A cookie the request set itself is a credential too.
-    let other: Echo = client
-        .get("redirect-cross")
-        .header("cookie", "session=secret")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let other: Echo = fetch_json(
+        client
+            .get("redirect-cross")
+            .header("cookie", "session=secret"),
+    )
+    .await;
     assert!(!other.headers.contains_key("cookie"), "{:?}", other.headers);
 }
 
 #[wasio::test]
 async fn a_303_drops_a_streamed_body_and_its_length() {
     let stream = futures_lite::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from("12345"))]);
-    let echo: Echo = client()
-        .post("redirect/303?to=/echo")
-        .header("content-length", "5")
-        .body(wasio::http::Body::from_stream(stream))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let echo: Echo = fetch_json(
+        client()
+            .post("redirect/303?to=/echo")
+            .header("content-length", "5")
+            .body(wasio::http::Body::from_stream(stream)),
+    )
+    .await;
     assert_eq!(echo.method, "GET");
     assert_eq!(echo.body_len, 0);
     assert!(

@@ -6,7 +6,7 @@ use bytes::Bytes;
 use http::Method;
 use wasio::http::{Body, Client, Request, StatusCode};
 
-use super::{Echo, client, peer};
+use super::{Echo, client, client_builder, fetch_json, peer};
 
 #[wasio::test]
 async fn a_get_returns_status_headers_and_body() {
@@ -31,14 +31,7 @@ async fn every_method_reaches_the_server() {
         Method::PATCH,
         Method::DELETE,
     ] {
-        let echo: Echo = client
-            .request(method.clone(), "echo")
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let echo: Echo = fetch_json(client.request(method.clone(), "echo")).await;
         assert_eq!(echo.method, method.as_str());
     }
     let head = client.head("echo").send().await.unwrap();
@@ -52,13 +45,12 @@ async fn the_base_url_and_query_parameters_build_the_url() {
         .base_url(&format!("{}/api/", peer()))
         .build()
         .unwrap();
-    let response = client
-        .get("/echo")
-        .query(&[("q", "rust wasm"), ("page", "2")])
-        .send()
-        .await
-        .unwrap();
-    let echo: Echo = response.json().await.unwrap();
+    let echo: Echo = fetch_json(
+        client
+            .get("/echo")
+            .query(&[("q", "rust wasm"), ("page", "2")]),
+    )
+    .await;
     assert_eq!(echo.path, "/echo");
     assert_eq!(echo.query["q"], ["rust wasm"]);
     assert_eq!(echo.query["page"], ["2"]);
@@ -68,18 +60,11 @@ async fn the_base_url_and_query_parameters_build_the_url() {
         tag: &'a str,
         limit: u32,
     }
-    let echo: Echo = client
-        .get("/echo?fixed=1")
-        .query(&Search {
-            tag: "a&b=c",
-            limit: 5,
-        })
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let echo: Echo = fetch_json(client.get("/echo?fixed=1").query(&Search {
+        tag: "a&b=c",
+        limit: 5,
+    }))
+    .await;
     assert_eq!(echo.query["fixed"], ["1"]);
     assert_eq!(echo.query["tag"], ["a&b=c"], "values are percent-encoded");
     assert_eq!(echo.query["limit"], ["5"]);
@@ -87,91 +72,58 @@ async fn the_base_url_and_query_parameters_build_the_url() {
 
 #[wasio::test]
 async fn headers_defaults_and_auth_are_sent() {
-    let client = Client::builder()
-        .base_url(&format!("{}/", peer()))
+    let client = client_builder()
         .default_header("x-team", "wasio")
         .user_agent("tests/1.0")
         .build()
         .unwrap();
-    let echo: Echo = client
-        .get("echo")
-        .header("x-request-id", "42")
-        .header("x-team", "override")
-        .bearer_auth("t0ken")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let echo: Echo = fetch_json(
+        client
+            .get("echo")
+            .header("x-request-id", "42")
+            .header("x-team", "override")
+            .bearer_auth("t0ken"),
+    )
+    .await;
     assert_eq!(echo.headers["x-request-id"], "42");
     assert_eq!(echo.headers["x-team"], "override");
     assert_eq!(echo.headers["user-agent"], "tests/1.0");
     assert_eq!(echo.headers["authorization"], "Bearer t0ken");
 
-    let echo: Echo = client
-        .get("echo")
-        .basic_auth("Aladdin", Some("open sesame"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let echo: Echo = fetch_json(
+        client
+            .get("echo")
+            .basic_auth("Aladdin", Some("open sesame")),
+    )
+    .await;
     assert_eq!(
         echo.headers["authorization"],
         "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
     );
-    let default_agent: Echo = Client::new()
-        .get(&format!("{}/echo", peer()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let default_agent: Echo = fetch_json(Client::new().get(&format!("{}/echo", peer()))).await;
     assert!(default_agent.headers["user-agent"].starts_with("wasio/"));
 }
 
 #[wasio::test]
 async fn json_form_and_text_bodies() {
     let client = client();
-    let echo: Echo = client
-        .post("echo")
-        .json(&serde_json::json!({"name": "thing", "n": 3}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let echo: Echo = fetch_json(
+        client
+            .post("echo")
+            .json(&serde_json::json!({"name": "thing", "n": 3})),
+    )
+    .await;
     assert_eq!(echo.content_type, "application/json");
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(&echo.body).unwrap()["n"],
         3
     );
 
-    let echo: Echo = client
-        .post("echo")
-        .form(&[("a", "1"), ("b", "x y")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let echo: Echo = fetch_json(client.post("echo").form(&[("a", "1"), ("b", "x y")])).await;
     assert_eq!(echo.content_type, "application/x-www-form-urlencoded");
     assert_eq!(echo.body, "a=1&b=x+y");
 
-    let echo: Echo = client
-        .put("echo")
-        .body("plain text")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let echo: Echo = fetch_json(client.put("echo").body("plain text")).await;
     assert_eq!((echo.body.as_str(), echo.body_len), ("plain text", 10));
     assert_eq!(echo.headers["content-length"], "10");
 }
@@ -187,13 +139,8 @@ async fn a_large_streamed_upload_is_sent_while_it_is_produced() {
         Ok::<_, std::io::Error>(Bytes::from(vec![(i % 7) as u8; CHUNK]))
     });
     use futures_lite::StreamExt;
-    let response = client()
-        .post("upload")
-        .body(Body::from_stream(chunks))
-        .send()
-        .await
-        .unwrap();
-    let summary: serde_json::Value = response.json().await.unwrap();
+    let summary: serde_json::Value =
+        fetch_json(client().post("upload").body(Body::from_stream(chunks))).await;
     let expected_sum: u64 = (0..CHUNKS).map(|i| u64::from(i % 7) * CHUNK as u64).sum();
     assert_eq!(summary["size"], u64::from(CHUNKS) * CHUNK as u64);
     assert_eq!(summary["sum"], expected_sum % (1 << 32));
@@ -223,23 +170,9 @@ async fn an_http_request_built_elsewhere_can_be_executed() {
 
 #[wasio::test]
 async fn an_empty_post_says_content_length_0_and_a_get_says_nothing() {
-    let echo: Echo = client()
-        .post("echo")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let echo: Echo = fetch_json(client().post("echo")).await;
     assert_eq!(echo.headers["content-length"], "0");
-    let echo: Echo = client()
-        .get("echo")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let echo: Echo = fetch_json(client().get("echo")).await;
     assert!(!echo.headers.contains_key("content-length"), "{echo:?}");
 }
 
@@ -248,16 +181,13 @@ async fn headers_with_several_values_are_all_sent() {
     let mut map = http::HeaderMap::new();
     map.append("x-multi", "one".parse().unwrap());
     map.append("x-multi", "two".parse().unwrap());
-    let echo: Echo = client()
-        .get("echo")
-        .headers(map)
-        .append_header("x-multi", "three")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let echo: Echo = fetch_json(
+        client()
+            .get("echo")
+            .headers(map)
+            .append_header("x-multi", "three"),
+    )
+    .await;
     assert_eq!(echo.all_headers["x-multi"], ["one", "two", "three"]);
 }
 
@@ -282,14 +212,7 @@ async fn execute_sends_the_client_defaults_too() {
 #[wasio::test]
 async fn credentials_in_the_url_become_basic_auth() {
     let url = peer().replacen("http://", "http://Aladdin:open%20sesame@", 1);
-    let echo: Echo = Client::new()
-        .get(&format!("{url}/echo"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let echo: Echo = fetch_json(Client::new().get(&format!("{url}/echo"))).await;
     assert_eq!(
         echo.headers["authorization"],
         "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="

@@ -6,7 +6,7 @@ use std::time::Duration;
 use wasio::http::{Client, Error, TimeoutKind};
 use wasio::time::Instant;
 
-use super::{blackhole, client, peer};
+use super::{blackhole, client, client_builder};
 
 const MS: Duration = Duration::from_millis(1);
 
@@ -31,11 +31,7 @@ async fn the_total_deadline_covers_the_head() {
 
 #[wasio::test]
 async fn the_total_deadline_covers_the_body_too() {
-    let client = Client::builder()
-        .base_url(&format!("{}/", peer()))
-        .timeout(300 * MS)
-        .build()
-        .unwrap();
+    let client = client_builder().timeout(300 * MS).build().unwrap();
     let response = client.get("slow-body?delay=2").send().await.unwrap();
     assert_eq!(timeout_kind(response.bytes().await), TimeoutKind::Total);
 }
