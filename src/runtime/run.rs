@@ -1,15 +1,16 @@
 //! `run`: the event loop that drives a root future and every spawned task.
 
+use std::cell::Cell;
 use std::future::Future;
 use std::pin::pin;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::task::{Context, Poll, Wake, Waker};
+use std::rc::Rc;
+use std::task::{Context, Poll};
 
 use super::coop;
 use super::join_handle::JoinError;
 use super::reactor::Turn;
 use super::state::{self, State};
+use super::waker::{Wake, WakerRef};
 
 /// Runs `future` to completion on a new event loop, with every task it spawns
 /// (`asyncio.run`). Returns the future's output.
@@ -122,15 +123,16 @@ impl Builder {
     /// As [`run`].
     pub fn run<F: Future>(&self, future: F) -> F::Output {
         let _session = Session::enter(self);
-        let root = Arc::new(RootWaker {
-            woken: AtomicBool::new(true),
+        let root = Rc::new(RootWaker {
+            woken: Cell::new(true),
         });
-        let waker = Waker::from(root.clone());
+        // Borrowed, so nothing is dropped through the waker's vtable when `run` returns.
+        let waker = WakerRef::new(&root);
         let mut cx = Context::from_waker(&waker);
         let mut future = pin!(future);
         let mut output = None;
         loop {
-            if output.is_none() && root.woken.swap(false, Ordering::Relaxed) {
+            if output.is_none() && root.woken.replace(false) {
                 coop::reset();
                 if let Poll::Ready(done) = future.as_mut().poll(&mut cx) {
                     output = Some(done);
@@ -144,7 +146,7 @@ impl Builder {
             }
             let turn = state::with(|s| {
                 run_tasks(s, self.tasks_per_turn);
-                let idle = s.queue.borrow().is_empty() && !root.woken.load(Ordering::Relaxed);
+                let idle = s.queue.borrow().is_empty() && !root.woken.get();
                 let turn = s.reactor.turn(&s.timers, idle);
                 if turn == Turn::Polled {
                     s.polls.set(s.polls.get() + 1);
@@ -179,16 +181,12 @@ fn run_tasks(s: &State, limit: usize) {
 
 /// The root future's waker: it only raises a flag the loop checks every turn.
 struct RootWaker {
-    woken: AtomicBool,
+    woken: Cell<bool>,
 }
 
 impl Wake for RootWaker {
-    fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        self.woken.store(true, Ordering::Relaxed);
+    fn wake_by_ref(this: &Rc<Self>) {
+        this.woken.set(true);
     }
 }
 

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """End-to-end: the http_server example, served twice on free loopback ports, by `wasmtime
 serve -Scli` (one instance per request) and on its own socket under `wasmtime run
--Sinherit-network`, driven by Python aiohttp's client and by curl. Only the two wasmtime
-processes this script starts are stopped, by their process ids.
+-Sinherit-network`, driven by Python aiohttp's client and by curl; then the hello_server
+example (a single exported handler) under `wasmtime serve`. Only the wasmtime processes this
+script starts are stopped, by their process ids.
 
-Run with the project's .venv Python (aiohttp), after `cargo build --example http_server`."""
+Run with the project's .venv Python (aiohttp), after `cargo build --examples`."""
 
 import asyncio
 import json
@@ -17,6 +18,7 @@ import aiohttp
 from processes import EXAMPLES, check, free_port, start, stop
 
 WASM = os.path.join(EXAMPLES, "http_server.wasm")
+HELLO = os.path.join(EXAMPLES, "hello_server.wasm")
 
 
 def launch(kind):
@@ -109,6 +111,27 @@ def with_curl(kind, base):
     check("Re-using existing connection" in err or "Reusing existing" in err, "keep-alive")
 
 
+async def hello_handler(base):
+    """hello_server's one handler answers every method and path, fresh instance after fresh
+    instance."""
+    async with aiohttp.ClientSession() as session:
+        for method, path in [("GET", "/"), ("GET", "/any/path?x=1"), ("POST", "/form")]:
+            async with session.request(method, f"{base}{path}", data=b"ignored") as r:
+                check(r.status == 200, f"{method} {path} gave {r.status}")
+                check(await r.text() == "Hello, World!", f"{method} {path} body")
+                check(r.headers.get("content-type") == "text/plain; charset=utf-8", "text")
+                check(r.headers.get("content-length") == "13", "content-length")
+        async with session.head(f"{base}/") as r:
+            check(r.status == 200 and await r.read() == b"", "HEAD")
+
+        async def get(n):
+            async with session.get(f"{base}/{n}") as r:
+                return await r.text()
+
+        replies = await asyncio.gather(*(get(n) for n in range(100)))
+        check(replies == ["Hello, World!"] * 100, "100 concurrent requests")
+
+
 def main():
     for kind in ["serve", "own"]:
         process, base = launch(kind)
@@ -119,6 +142,15 @@ def main():
             sys.exit(f"{kind} ({base}): {error}\nwasmtime said:\n{stop(process)[-3000:]}")
         stop(process)
         print(f"http_server under {kind}: aiohttp and curl got what they asked for ({base})")
+    port = free_port()
+    process = start(["wasmtime", "serve", "-Scli", "--addr", f"127.0.0.1:{port}", HELLO], port, name="hello")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        asyncio.run(hello_handler(base))
+    except AssertionError as error:
+        sys.exit(f"hello ({base}): {error}\nwasmtime said:\n{stop(process)[-3000:]}")
+    stop(process)
+    print(f"hello_server under serve: one handler answered every request ({base})")
 
 
 main()

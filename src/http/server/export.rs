@@ -40,15 +40,19 @@ wit_bindgen::generate!({
     runtime_path: "::wasio::__private::wit_bindgen::rt",
 });
 
+use std::future::Future;
+
 use futures_lite::StreamExt;
 use http::header::CONTENT_LENGTH;
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use wasip2::http::types::{
     IncomingRequest, Method as WasiMethod, OutgoingBody, OutgoingResponse, ResponseOutparam,
 };
+use wasip2::io::streams::OutputStream;
 
 use super::app::Service;
 use super::host::HostRequest;
+use super::leftovers;
 use super::request::Request;
 use super::response::{CANNOT_UPGRADE, HttpError, IntoResponse, Parts, Response};
 use super::{App, Handler, RouteError};
@@ -61,6 +65,21 @@ use crate::io::{AsyncOutputStream, AsyncWriteExt};
 pub trait IntoService {
     /// The service, or the first invalid route.
     fn into_service(self) -> Result<Service, RouteError>;
+
+    /// Answers one request, as the wasi:http export does: an [`App`] or a [`Service`] through
+    /// its middleware and routes, a single handler through its own type (with
+    /// [`Handler::respond`]: no boxed future and no dynamic call on the way).
+    fn serve(self, request: Request) -> impl Future<Output = Response>
+    where
+        Self: Sized,
+    {
+        async move {
+            match self.into_service() {
+                Ok(service) => service.call(request).await,
+                Err(error) => HttpError::internal(error).into_response(),
+            }
+        }
+    }
 }
 
 impl IntoService for App {
@@ -79,6 +98,10 @@ impl<H: Handler> IntoService for H {
     fn into_service(self) -> Result<Service, RouteError> {
         Ok(Service::from_handler(self))
     }
+
+    fn serve(self, request: Request) -> impl Future<Output = Response> {
+        self.respond(request)
+    }
 }
 
 /// Answers one wasi:http request with `app`: called by the code
@@ -88,16 +111,12 @@ pub fn serve_request(app: impl IntoService, request: IncomingRequest, out: Respo
     crate::runtime::Builder::new()
         .finish_tasks(true)
         .run(async move {
-            let mut head_only = false;
-            let response = match app.into_service() {
-                Ok(service) => match to_request(request) {
-                    Ok(request) => {
-                        head_only = request.method() == Method::HEAD;
-                        service.call(request).await
-                    }
-                    Err(error) => error.into_response(),
-                },
-                Err(error) => HttpError::internal(error).into_response(),
+            let (response, head_only) = match to_request(request) {
+                Ok(request) => {
+                    let head_only = request.method() == Method::HEAD;
+                    (app.serve(request).await, head_only)
+                }
+                Err(error) => (error.into_response(), false),
             };
             send(response, out, head_only).await;
         });
@@ -158,6 +177,7 @@ async fn send(response: Response, out: ResponseOutparam, head_only: bool) {
         }
     };
     ResponseOutparam::set(out, Ok(outgoing));
+    leftovers::keep_headers(headers);
     if !head_only && !write_body(&body_handle, body).await {
         // Left unfinished: the host reports the response as failed.
         return;
@@ -194,15 +214,14 @@ async fn write_body(handle: &OutgoingBody, body: Body) -> bool {
     };
     // The stream is the body's child: it is dropped before this returns.
     match body.into_parts() {
-        Ok(bytes) if bytes.is_empty() => true,
-        // A small body goes in one host call, which waits only for room in the host's buffer,
-        // as an async write would, but without the calls that ask how much room there is.
-        Ok(bytes) if bytes.len() <= BLOCKING_WRITE_MAX => {
-            stream.blocking_write_and_flush(&bytes).is_ok()
-        }
         Ok(bytes) => {
-            let mut writer = AsyncOutputStream::new(stream);
-            writer.write_all(&bytes).await.is_ok() && writer.flush().await.is_ok()
+            let written = write_bytes(stream, &bytes).await;
+            // A large body is freed at once: its writing costs more than an indirect call, and
+            // keeping it would hold its memory through the next request of a reused instance.
+            if bytes.len() <= BLOCKING_WRITE_MAX {
+                leftovers::keep_body(bytes);
+            }
+            written
         }
         Err(mut chunks) => {
             let mut writer = AsyncOutputStream::new(stream);
@@ -221,6 +240,20 @@ async fn write_body(handle: &OutgoingBody, body: Body) -> bool {
             writer.flush().await.is_ok()
         }
     }
+}
+
+/// Writes all of `bytes` to `stream`; whether all of it went.
+async fn write_bytes(stream: OutputStream, bytes: &[u8]) -> bool {
+    if bytes.is_empty() {
+        return true;
+    }
+    // A small body goes in one host call, which waits only for room in the host's buffer, as
+    // an async write would, but without the calls that ask how much room there is.
+    if bytes.len() <= BLOCKING_WRITE_MAX {
+        return stream.blocking_write_and_flush(bytes).is_ok();
+    }
+    let mut writer = AsyncOutputStream::new(stream);
+    writer.write_all(bytes).await.is_ok() && writer.flush().await.is_ok()
 }
 
 /// The host's response and its body, with `status` and `headers`.

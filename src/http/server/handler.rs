@@ -18,17 +18,31 @@ pub type ResponseFuture = Pin<Box<dyn Future<Output = Response>>>;
 pub trait Handler: 'static {
     /// Answers `request`.
     fn call(&self, request: Request) -> ResponseFuture;
+
+    /// Answers `request` with a future of the handler's own type, not boxed: what a server
+    /// that knows the handler's type calls (the wasi:http export of a single handler), so the
+    /// whole request runs on direct calls.
+    fn respond(&self, request: Request) -> impl Future<Output = Response> + use<Self>
+    where
+        Self: Sized,
+    {
+        self.call(request)
+    }
 }
 
 impl<F, Fut, R> Handler for F
 where
     F: Fn(Request) -> Fut + 'static,
     Fut: Future<Output = R> + 'static,
-    R: IntoResponse,
+    R: IntoResponse + 'static,
 {
     fn call(&self, request: Request) -> ResponseFuture {
+        Box::pin(self.respond(request))
+    }
+
+    fn respond(&self, request: Request) -> impl Future<Output = Response> + use<F, Fut, R> {
         let future = self(request);
-        Box::pin(async move { future.await.into_response() })
+        async move { future.await.into_response() }
     }
 }
 

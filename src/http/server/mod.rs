@@ -26,6 +26,7 @@ mod handler;
 mod host;
 mod http1;
 mod lazy;
+mod leftovers;
 mod request;
 pub(crate) mod response;
 mod router;

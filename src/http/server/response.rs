@@ -14,6 +14,9 @@ use crate::http::Body;
 /// Trailers computed once the body has been sent.
 pub(crate) type Trailers = Pin<Box<dyn Future<Output = HeaderMap>>>;
 
+/// The content type of text responses.
+const TEXT: &str = "text/plain; charset=utf-8";
+
 /// Why a wasi:http host answers a protocol switch with 501.
 pub(crate) const CANNOT_UPGRADE: &str = "this host cannot switch protocols (wasmtime serve has no upgrades): serve the app on \
      wasio's own sockets";
@@ -85,7 +88,7 @@ impl Response {
 
     /// `200 OK` with a UTF-8 text body.
     pub fn text(text: impl Into<String>) -> Response {
-        Response::with_body("text/plain; charset=utf-8", Body::from(text.into()))
+        Response::with_body(TEXT, Body::from(text.into()))
     }
 
     /// `200 OK` with an HTML body.
@@ -140,12 +143,15 @@ impl Response {
     }
 
     fn with_body(content_type: &'static str, body: Body) -> Response {
-        let mut response = Response::new(StatusCode::OK);
-        response
-            .headers
-            .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-        response.body = body;
-        response
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        Response {
+            status: StatusCode::OK,
+            headers,
+            body,
+            trailers: None,
+            upgrade: None,
+        }
     }
 
     /// The response with another status.
@@ -279,7 +285,7 @@ impl IntoResponse for Response {
 
 impl IntoResponse for &'static str {
     fn into_response(self) -> Response {
-        Response::text(self)
+        Response::with_body(TEXT, Body::from_static(self.as_bytes()))
     }
 }
 

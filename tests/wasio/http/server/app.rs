@@ -433,3 +433,53 @@ async fn responses_of_every_kind() {
     let bad = call(&service, "GET", "/bad-header").await;
     assert_eq!(bad.status(), 500);
 }
+
+/// What `export_http!` runs: `IntoService::serve`, for a single handler (called through its own
+/// type, `Handler::respond`), an `App` and a `Service` alike.
+#[wasio::test]
+async fn export_serves_a_handler_an_app_and_a_service() {
+    use wasio::http::server::{Handler, IntoService};
+
+    async fn echo(request: Request) -> String {
+        format!("{} {}", request.method(), request.path())
+    }
+    let request = || Request::builder("POST", "/a/b?c").build();
+
+    let response = echo.serve(request()).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/plain; charset=utf-8"
+    );
+    assert_eq!(read_body(response).await, "POST /a/b");
+    assert_eq!(read_body(echo.respond(request()).await).await, "POST /a/b");
+    assert_eq!(
+        read_body(Handler::call(&echo, request()).await).await,
+        "POST /a/b"
+    );
+
+    let app = || App::new().route("/a/b", post(echo));
+    assert_eq!(read_body(app().serve(request()).await).await, "POST /a/b");
+    assert_eq!(
+        read_body(service(app()).serve(request()).await).await,
+        "POST /a/b"
+    );
+    let missing = app().serve(Request::builder("GET", "/nope").build()).await;
+    assert_eq!(missing.status(), 404);
+
+    let invalid = App::new().route("no-slash", get(echo));
+    assert_eq!(
+        invalid.serve(request()).await.status(),
+        500,
+        "an invalid route"
+    );
+
+    let fixed = |_: Request| async { "static text" };
+    let response = fixed.serve(request()).await;
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/plain; charset=utf-8"
+    );
+    assert_eq!(response.body().len(), Some(11));
+    assert_eq!(read_body(response).await, "static text");
+}
