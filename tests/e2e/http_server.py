@@ -31,6 +31,16 @@ def launch(kind):
     return start(command, port, name=kind), f"http://127.0.0.1:{port}"
 
 
+async def texts(session, urls):
+    """The bodies of GET requests to `urls`, all sent at once."""
+
+    async def get(url):
+        async with session.get(url) as r:
+            return await r.text()
+
+    return await asyncio.gather(*(get(url) for url in urls))
+
+
 async def with_aiohttp(kind, base):
     async with aiohttp.ClientSession() as session:
         async with session.get(f"{base}/") as r:
@@ -64,12 +74,7 @@ async def with_aiohttp(kind, base):
             check(r.status == 405 and r.headers.get("allow") == "GET, HEAD", "405 and allow")
         async with session.head(f"{base}/") as r:
             check(r.status == 200 and await r.read() == b"", "HEAD")
-
-        async def hello(n):
-            async with session.get(f"{base}/hello/{n}") as r:
-                return await r.text()
-
-        replies = await asyncio.gather(*(hello(n) for n in range(100)))
+        replies = await texts(session, [f"{base}/hello/{n}" for n in range(100)])
         check(replies == [f"Hello, {n}!" for n in range(100)], "100 concurrent requests")
 
 
@@ -123,12 +128,7 @@ async def hello_handler(base):
                 check(r.headers.get("content-length") == "13", "content-length")
         async with session.head(f"{base}/") as r:
             check(r.status == 200 and await r.read() == b"", "HEAD")
-
-        async def get(n):
-            async with session.get(f"{base}/{n}") as r:
-                return await r.text()
-
-        replies = await asyncio.gather(*(get(n) for n in range(100)))
+        replies = await texts(session, [f"{base}/{n}" for n in range(100)])
         check(replies == ["Hello, World!"] * 100, "100 concurrent requests")
 
 

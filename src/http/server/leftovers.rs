@@ -77,40 +77,26 @@ mod tests {
     #[test]
     fn a_body_is_kept_until_the_next_one_replaces_it() {
         let drops = Arc::new(AtomicU32::new(0));
+        let freed = || drops.load(Ordering::Relaxed);
         keep_body(counted(&drops));
-        assert_eq!(drops.load(Ordering::Relaxed), 0, "kept, not freed");
+        assert_eq!(freed(), 0, "kept, not freed");
         keep_body(counted(&drops));
-        assert_eq!(
-            drops.load(Ordering::Relaxed),
-            1,
-            "the first is freed by the second"
-        );
+        assert_eq!(freed(), 1, "the first is freed by the second");
         keep_body(Bytes::new());
-        assert_eq!(
-            drops.load(Ordering::Relaxed),
-            2,
-            "at most one body is ever kept"
-        );
+        assert_eq!(freed(), 2, "at most one body is ever kept");
     }
 
     #[test]
     fn headers_are_kept_until_the_next_ones_replace_them() {
         let drops = Arc::new(AtomicU32::new(0));
+        let freed = || drops.load(Ordering::Relaxed);
         keep_headers(counted_headers(&drops));
-        assert_eq!(drops.load(Ordering::Relaxed), 0, "kept, not freed");
+        assert_eq!(freed(), 0, "kept, not freed");
         for _ in 0..3 {
             keep_headers(counted_headers(&drops));
         }
-        assert_eq!(
-            drops.load(Ordering::Relaxed),
-            3,
-            "every set but the last is freed"
-        );
+        assert_eq!(freed(), 3, "every set but the last is freed");
         keep_headers(HeaderMap::new());
-        assert_eq!(
-            drops.load(Ordering::Relaxed),
-            4,
-            "at most one set of headers is ever kept"
-        );
+        assert_eq!(freed(), 4, "at most one set of headers is ever kept");
     }
 }
