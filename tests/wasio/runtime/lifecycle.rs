@@ -175,3 +175,41 @@ async fn the_test_attribute_supports_results() -> Result<(), std::num::ParseIntE
     assert_eq!(n, 7);
     Ok(())
 }
+
+/// The root future's waker is borrowed from `run` (dropping it would be an indirect call);
+/// clones of it own their share and stay valid after `run` returns, and waking one then only
+/// raises a flag of that finished run.
+#[test]
+fn root_waker_clones_outlive_run() {
+    let stashed: Vec<std::task::Waker> = wasio::run(async {
+        let mut clones = Vec::new();
+        std::future::poll_fn(|cx| {
+            clones.extend((0..3).map(|_| cx.waker().clone()));
+            cx.waker().wake_by_ref();
+            std::task::Poll::Ready(())
+        })
+        .await;
+        clones
+    });
+    let mut stashed = stashed.into_iter();
+    stashed.next().unwrap().wake();
+    stashed.next().unwrap().wake_by_ref();
+    let survivor = stashed.next().unwrap();
+    // A later run is not disturbed by the earlier one's waker.
+    let polls = Rc::new(Cell::new(0));
+    let counted = polls.clone();
+    let output = wasio::run(async move {
+        survivor.wake_by_ref();
+        std::future::poll_fn(|cx| {
+            counted.set(counted.get() + 1);
+            if counted.get() < 3 {
+                cx.waker().wake_by_ref();
+                std::task::Poll::Pending
+            } else {
+                std::task::Poll::Ready(7)
+            }
+        })
+        .await
+    });
+    assert_eq!((output, polls.get()), (7, 3));
+}
