@@ -8,6 +8,7 @@ mod response;
 mod transport;
 mod url;
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
@@ -493,7 +494,8 @@ fn move_credentials(request: &mut Prepared) -> Result<(), Error> {
         url: request.url.to_string(),
         reason: "not a valid URL",
     };
-    let decode = |s: &str| crate::http::percent::decode(s).unwrap_or_else(|| s.to_string());
+    let decode =
+        |s: &str| crate::http::percent::decode(s).map_or_else(|| s.to_string(), Cow::into_owned);
     let (user, password) = match userinfo.split_once(':') {
         Some((user, password)) => (decode(user), Some(decode(password))),
         None => (decode(userinfo), None),

@@ -1,6 +1,7 @@
 //! Matching a request path to a route: literal segments, `{name}` parameters and `{*name}`
 //! tails. A literal beats a parameter, which beats a tail. Pure logic over strings.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// Why a route pattern was refused.
@@ -101,7 +102,7 @@ impl Pattern {
 
     /// The parameters when the (decoded) `path` segments match, and how specific the match
     /// is: more literal segments first, then no tail.
-    fn matches(&self, path: &[String]) -> Option<(Params, (usize, bool))> {
+    fn matches(&self, path: &[Cow<'_, str>]) -> Option<(Params, (usize, bool))> {
         let mut params = Params::default();
         let mut literals = 0;
         for (i, segment) in self.segments.iter().enumerate() {
@@ -114,7 +115,7 @@ impl Pattern {
                 Segment::Literal(literal) if *literal == path[i] => literals += 1,
                 Segment::Literal(_) => return None,
                 Segment::Param(_) if path[i].is_empty() => return None,
-                Segment::Param(name) => params.push(name, path[i].clone()),
+                Segment::Param(name) => params.push(name, path[i].to_string()),
             }
         }
         (self.segments.len() == path.len()).then_some((params, (literals, true)))
@@ -203,8 +204,9 @@ impl<T> Table<T> {
     }
 }
 
-/// `/a/b%20c/` as decoded segments `["a", "b c", ""]`; `/` as no segment.
-pub(crate) fn split_path(path: &str) -> Result<Vec<String>, PathError> {
+/// `/a/b%20c/` as decoded segments `["a", "b c", ""]` (borrowed where nothing was decoded); `/`
+/// as no segment.
+pub(crate) fn split_path(path: &str) -> Result<Vec<Cow<'_, str>>, PathError> {
     let rest = path.strip_prefix('/').unwrap_or(path);
     if rest.is_empty() {
         return Ok(Vec::new());
@@ -219,7 +221,7 @@ fn is_slash(c: char) -> bool {
 }
 
 /// A path segment with its `%XX` escapes decoded.
-fn percent_decode(text: &str) -> Result<String, PathError> {
+fn percent_decode(text: &str) -> Result<Cow<'_, str>, PathError> {
     crate::http::percent::decode(text).ok_or(PathError::BadEncoding)
 }
 
