@@ -109,6 +109,7 @@ impl<T> Sender<T> {
     /// Waits until the receiver is dropped or closed (to stop work nobody will receive).
     pub async fn closed(&self) {
         std::future::poll_fn(|cx| {
+            std::task::ready!(poll_proceed(cx));
             let mut shared = self.shared.borrow_mut();
             if !shared.receiver_alive {
                 return Poll::Ready(());

@@ -523,6 +523,7 @@ impl<T> Future for Join<'_, T> {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        std::task::ready!(poll_proceed(cx));
         let this = &mut *self;
         let mut inner = this.queue.shared.borrow_mut();
         match this.key.map(|key| inner.joiners.turn(key, cx.waker())) {

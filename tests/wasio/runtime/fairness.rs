@@ -83,6 +83,30 @@ async fn always_ready_input_cannot_starve_other_tasks() {
     spin_until(&timer, 10_000_000, || sleep(Duration::ZERO)).await;
 }
 
+/// Waits that are over at once (an empty queue's `join`, a oneshot sender's `closed` after the
+/// receiver went) spend the budget too.
+#[wasio::test]
+async fn finished_joins_and_closes_spend_the_budget() {
+    let queue = wasio::sync::Queue::<u32>::new(1);
+    let (sender, receiver) = wasio::sync::oneshot::channel::<u32>();
+    drop(receiver);
+    for round in 0..2 {
+        let other_ran = Signal::default();
+        let signal = other_ran.clone();
+        let _other = spawn(async move { signal.set() });
+        let spins = if round == 0 {
+            spin_until(&other_ran, 100_000, || queue.join()).await
+        } else {
+            spin_until(&other_ran, 100_000, || sender.closed()).await
+        };
+        // The default budget of 128, give or take the step the previous round ended on.
+        assert!(
+            (127..=129).contains(&spins),
+            "round {round}: {spins} spins before the other task ran"
+        );
+    }
+}
+
 #[test]
 fn the_budgets_are_configurable() {
     let spins = Builder::new().task_budget(10).run(async {
