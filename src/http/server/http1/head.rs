@@ -73,8 +73,34 @@ pub(crate) fn parse(input: &[u8], limits: &HeadLimits) -> Result<Option<(Head, u
             "the request line is too long",
         ));
     }
-    let mut fields = vec![httparse::EMPTY_HEADER; limits.max_headers];
-    let mut request = httparse::Request::new(&mut fields);
+    let mut fields = [httparse::EMPTY_HEADER; STACK_FIELDS];
+    let room = limits.max_headers.min(STACK_FIELDS);
+    match parse_in(input, limits, &mut fields[..room]) {
+        Err(error) if error == TOO_MANY_FIELDS && limits.max_headers > STACK_FIELDS => parse_in(
+            input,
+            limits,
+            &mut vec![httparse::EMPTY_HEADER; limits.max_headers],
+        ),
+        parsed => parsed,
+    }
+}
+
+/// Header slots on the stack: room for almost every request without an allocation. A head
+/// with more fields (up to the limit) is parsed again with slots on the heap.
+const STACK_FIELDS: usize = 32;
+
+const TOO_MANY_FIELDS: HeadError = HeadError {
+    status: StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+    reason: "too many header fields",
+};
+
+/// [`parse`] with `fields` as the slots for the header fields.
+fn parse_in<'b>(
+    input: &'b [u8],
+    limits: &HeadLimits,
+    fields: &mut [httparse::Header<'b>],
+) -> Result<Option<(Head, usize)>, HeadError> {
+    let mut request = httparse::Request::new(fields);
     let consumed = match request.parse(input) {
         Ok(httparse::Status::Complete(consumed)) => consumed,
         Ok(httparse::Status::Partial) => {
@@ -86,12 +112,7 @@ pub(crate) fn parse(input: &[u8], limits: &HeadLimits) -> Result<Option<(Head, u
             }
             return Ok(None);
         }
-        Err(httparse::Error::TooManyHeaders) => {
-            return Err(reject(
-                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-                "too many header fields",
-            ));
-        }
+        Err(httparse::Error::TooManyHeaders) => return Err(TOO_MANY_FIELDS),
         Err(httparse::Error::Version) => {
             return Err(reject(
                 StatusCode::HTTP_VERSION_NOT_SUPPORTED,
@@ -434,6 +455,27 @@ mod tests {
             parse(headers(5).as_bytes(), &limits).unwrap_err().status,
             StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE
         );
+        // Past the slots on the stack, up to the limit and one over it.
+        for max_headers in [STACK_FIELDS, STACK_FIELDS + 1, 100] {
+            let limits = HeadLimits {
+                max_headers,
+                ..LIMITS
+            };
+            for n in [STACK_FIELDS, STACK_FIELDS + 1, max_headers] {
+                let parsed = parse(headers(n).as_bytes(), &limits);
+                match parsed {
+                    Ok(Some((head, _))) if n <= max_headers => assert_eq!(head.headers.len(), n),
+                    Err(error) if n > max_headers => assert_eq!(error, TOO_MANY_FIELDS),
+                    other => panic!("{n} fields, at most {max_headers}: {other:?}"),
+                }
+            }
+            let over = parse(headers(max_headers + 1).as_bytes(), &limits);
+            assert_eq!(
+                over.unwrap_err(),
+                TOO_MANY_FIELDS,
+                "{max_headers} + 1 fields"
+            );
+        }
 
         let big = |value: usize| {
             format!(
