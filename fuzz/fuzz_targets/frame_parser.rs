@@ -11,7 +11,11 @@ fuzz_target!(|data: &[u8]| {
     let Some((&control, data)) = data.split_first() else {
         return;
     };
-    let role = if control & 1 == 0 { Role::Server } else { Role::Client };
+    let role = if control & 1 == 0 {
+        Role::Server
+    } else {
+        Role::Client
+    };
     // Small limits reach the size checks; the piece size varies how input is split.
     let limits = Limits {
         max_frame_size: 1 << (control >> 4),
@@ -22,7 +26,10 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(Some((header, used))) = Header::parse(data) {
         assert!(used <= data.len() && used >= 2);
         for cut in 0..used {
-            assert!(matches!(Header::parse(&data[..cut]), Ok(None)), "{header:?} at {cut}");
+            assert!(
+                matches!(Header::parse(&data[..cut]), Ok(None)),
+                "{header:?} at {cut}"
+            );
         }
     }
 
