@@ -17,7 +17,7 @@ mod chunked;
 #[path = "../../src/http/server/http1/head.rs"]
 mod head;
 
-use chunked::{ChunkError, ChunkedDecoder};
+use chunked::decode_in_pieces;
 use head::{HeadLimits, parse};
 
 fuzz_target!(|data: &[u8]| {
@@ -33,8 +33,12 @@ fuzz_target!(|data: &[u8]| {
     };
     check_head(data, &limits);
     let piece = usize::from(control % 7) + 1;
-    let whole = decode(data, data.len().max(1));
-    assert_eq!(whole, decode(data, piece), "split into pieces of {piece}");
+    let whole = decode_in_pieces(data, data.len().max(1));
+    assert_eq!(
+        whole,
+        decode_in_pieces(data, piece),
+        "split into pieces of {piece}"
+    );
     if let Ok((body, used)) = whole {
         assert!(body.len() <= used && used <= data.len());
     }
@@ -61,30 +65,4 @@ fn check_head(data: &[u8], limits: &HeadLimits) {
         (again.method, again.target, again.headers),
         (head.method, head.target, head.headers)
     );
-}
-
-/// Decodes `input` fed in pieces of `piece` bytes: the body and the bytes used, or the error.
-fn decode(input: &[u8], piece: usize) -> Result<(Vec<u8>, usize), ChunkError> {
-    let mut decoder = ChunkedDecoder::default();
-    let mut body = Vec::new();
-    let mut buffer = Vec::new();
-    let mut fed = 0;
-    loop {
-        let end = (fed + piece).min(input.len());
-        buffer.extend_from_slice(&input[fed..end]);
-        fed = end;
-        let step = decoder.step(&buffer)?;
-        assert!(step.consumed <= buffer.len());
-        if let Some(data) = step.data.clone() {
-            assert!(data.end <= step.consumed);
-            body.extend_from_slice(&buffer[data]);
-        }
-        buffer.drain(..step.consumed);
-        if step.done {
-            return Ok((body, fed - buffer.len()));
-        }
-        if fed == input.len() && step.consumed == 0 && step.data.is_none() {
-            return Err(ChunkError("incomplete"));
-        }
-    }
 }

@@ -48,7 +48,6 @@ use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use wasip2::http::types::{
     IncomingRequest, Method as WasiMethod, OutgoingBody, OutgoingResponse, ResponseOutparam,
 };
-use wasip2::io::streams::OutputStream;
 
 use super::app::Service;
 use super::host::HostRequest;
@@ -214,14 +213,18 @@ async fn write_body(handle: &OutgoingBody, body: Body) -> bool {
     };
     // The stream is the body's child: it is dropped before this returns.
     match body.into_parts() {
-        Ok(bytes) => {
-            let written = write_bytes(stream, &bytes).await;
-            // A large body is freed at once: its writing costs more than an indirect call, and
-            // keeping it would hold its memory through the next request of a reused instance.
-            if bytes.len() <= BLOCKING_WRITE_MAX {
-                leftovers::keep_body(bytes);
-            }
+        // A small body goes in one host call, which waits only for room in the host's buffer,
+        // as an async write would, but without the calls that ask how much room there is.
+        Ok(bytes) if bytes.len() <= BLOCKING_WRITE_MAX => {
+            let written = bytes.is_empty() || stream.blocking_write_and_flush(&bytes).is_ok();
+            leftovers::keep_body(bytes);
             written
+        }
+        // A large body is freed at once: writing it costs more than an indirect call, and
+        // keeping it would hold its memory through the next request of a reused instance.
+        Ok(bytes) => {
+            let mut writer = AsyncOutputStream::new(stream);
+            writer.write_all(&bytes).await.is_ok() && writer.flush().await.is_ok()
         }
         Err(mut chunks) => {
             let mut writer = AsyncOutputStream::new(stream);
@@ -240,20 +243,6 @@ async fn write_body(handle: &OutgoingBody, body: Body) -> bool {
             writer.flush().await.is_ok()
         }
     }
-}
-
-/// Writes all of `bytes` to `stream`; whether all of it went.
-async fn write_bytes(stream: OutputStream, bytes: &[u8]) -> bool {
-    if bytes.is_empty() {
-        return true;
-    }
-    // A small body goes in one host call, which waits only for room in the host's buffer, as
-    // an async write would, but without the calls that ask how much room there is.
-    if bytes.len() <= BLOCKING_WRITE_MAX {
-        return stream.blocking_write_and_flush(bytes).is_ok();
-    }
-    let mut writer = AsyncOutputStream::new(stream);
-    writer.write_all(bytes).await.is_ok() && writer.flush().await.is_ok()
 }
 
 /// The host's response and its body, with `status` and `headers`.

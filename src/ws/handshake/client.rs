@@ -2,9 +2,7 @@
 
 use http::{HeaderMap, StatusCode};
 
-use super::{
-    HandshakeError, MAX_HANDSHAKE_HEAD, MAX_HEADERS, accept_key, header_map, is_upgrade, tokens,
-};
+use super::{HandshakeError, MAX_HEADERS, accept_key, head_length, header_map, is_upgrade, tokens};
 
 /// The opening request of a client.
 ///
@@ -107,18 +105,9 @@ pub fn parse_response(
 ) -> Result<Option<(ServerAnswer, usize)>, HandshakeError> {
     let mut fields = [httparse::EMPTY_HEADER; MAX_HEADERS];
     let mut response = httparse::Response::new(&mut fields);
-    let used = match response.parse(input) {
-        Ok(httparse::Status::Complete(used)) => used,
-        Ok(httparse::Status::Partial) if input.len() > MAX_HANDSHAKE_HEAD => {
-            return Err(HandshakeError::TooLarge);
-        }
-        Ok(httparse::Status::Partial) => return Ok(None),
-        Err(httparse::Error::TooManyHeaders) => return Err(HandshakeError::TooLarge),
-        Err(_) => return Err(HandshakeError::Malformed("the response head")),
+    let Some(used) = head_length(response.parse(input), input, "the response head")? else {
+        return Ok(None);
     };
-    if used > MAX_HANDSHAKE_HEAD {
-        return Err(HandshakeError::TooLarge);
-    }
     let code = response.code.unwrap_or_default();
     if code != 101 {
         let status =
@@ -154,6 +143,7 @@ pub fn parse_response(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ws::handshake::MAX_HANDSHAKE_HEAD;
 
     fn request() -> ClientRequest {
         let mut request = ClientRequest::new("h:1", "/p?q", [1; 16]);

@@ -112,6 +112,28 @@ impl fmt::Display for HandshakeError {
 
 impl std::error::Error for HandshakeError {}
 
+/// How many bytes of `input` a handshake head took, from httparse's `parsed` answer;
+/// `Ok(None)` while the head is incomplete. `what` names the head in the error.
+fn head_length(
+    parsed: httparse::Result<usize>,
+    input: &[u8],
+    what: &'static str,
+) -> Result<Option<usize>, HandshakeError> {
+    let used = match parsed {
+        Ok(httparse::Status::Complete(used)) => used,
+        Ok(httparse::Status::Partial) if input.len() > MAX_HANDSHAKE_HEAD => {
+            return Err(HandshakeError::TooLarge);
+        }
+        Ok(httparse::Status::Partial) => return Ok(None),
+        Err(httparse::Error::TooManyHeaders) => return Err(HandshakeError::TooLarge),
+        Err(_) => return Err(HandshakeError::Malformed(what)),
+    };
+    if used > MAX_HANDSHAKE_HEAD {
+        return Err(HandshakeError::TooLarge);
+    }
+    Ok(Some(used))
+}
+
 /// Comma-separated tokens of every `name` header.
 fn tokens<'a>(headers: &'a http::HeaderMap, name: &str) -> impl Iterator<Item = &'a str> {
     headers

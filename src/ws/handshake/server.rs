@@ -2,9 +2,7 @@
 
 use http::{HeaderMap, Method};
 
-use super::{
-    HandshakeError, MAX_HANDSHAKE_HEAD, MAX_HEADERS, accept_key, header_map, is_upgrade, tokens,
-};
+use super::{HandshakeError, MAX_HEADERS, accept_key, head_length, header_map, is_upgrade, tokens};
 
 /// A client's valid opening request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,18 +31,9 @@ pub struct ClientHello {
 pub fn parse_request(input: &[u8]) -> Result<Option<(ClientHello, usize)>, HandshakeError> {
     let mut fields = [httparse::EMPTY_HEADER; MAX_HEADERS];
     let mut request = httparse::Request::new(&mut fields);
-    let used = match request.parse(input) {
-        Ok(httparse::Status::Complete(used)) => used,
-        Ok(httparse::Status::Partial) if input.len() > MAX_HANDSHAKE_HEAD => {
-            return Err(HandshakeError::TooLarge);
-        }
-        Ok(httparse::Status::Partial) => return Ok(None),
-        Err(httparse::Error::TooManyHeaders) => return Err(HandshakeError::TooLarge),
-        Err(_) => return Err(HandshakeError::Malformed("the request head")),
+    let Some(used) = head_length(request.parse(input), input, "the request head")? else {
+        return Ok(None);
     };
-    if used > MAX_HANDSHAKE_HEAD {
-        return Err(HandshakeError::TooLarge);
-    }
     if request.version != Some(1) {
         return Err(HandshakeError::Malformed(
             "a WebSocket handshake is HTTP/1.1",
@@ -120,6 +109,7 @@ mod tests {
     use http::StatusCode;
 
     use super::*;
+    use crate::ws::handshake::MAX_HANDSHAKE_HEAD;
 
     const GOOD: &str = "GET /chat?room=1 HTTP/1.1\r\nHost: server.example.com\r\nUpgrade: websocket\r\n\
         Connection: keep-alive, Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\

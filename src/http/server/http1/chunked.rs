@@ -201,39 +201,44 @@ impl ChunkedDecoder {
     }
 }
 
+/// Decodes all of `input` fed in pieces of `piece` bytes: the body and the bytes it took, or
+/// the first error. For the tests and the fuzz target (`fuzz/fuzz_targets/http1_parser.rs`),
+/// which check every step against the input it was given.
+#[cfg(any(test, fuzzing))]
+pub(crate) fn decode_in_pieces(input: &[u8], piece: usize) -> Result<(Vec<u8>, usize), ChunkError> {
+    let mut decoder = ChunkedDecoder::default();
+    let mut body = Vec::new();
+    let mut buffer = Vec::new();
+    let mut fed = 0;
+    loop {
+        let end = (fed + piece).min(input.len());
+        buffer.extend_from_slice(&input[fed..end]);
+        fed = end;
+        let step = decoder.step(&buffer)?;
+        assert!(step.consumed <= buffer.len());
+        if let Some(data) = step.data.clone() {
+            assert!(data.end <= step.consumed);
+            body.extend_from_slice(&buffer[data]);
+        }
+        buffer.drain(..step.consumed);
+        if step.done {
+            return Ok((body, fed - buffer.len()));
+        }
+        if fed == input.len() && step.consumed == 0 && step.data.is_none() {
+            return Err(ChunkError("incomplete"));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Decodes `input` fed in pieces of `piece` bytes; the body, or the first error.
-    fn decode(input: &[u8], piece: usize) -> Result<(Vec<u8>, usize), ChunkError> {
-        let mut decoder = ChunkedDecoder::default();
-        let mut body = Vec::new();
-        let mut buffer = Vec::new();
-        let mut fed = 0;
-        loop {
-            let end = (fed + piece).min(input.len());
-            buffer.extend_from_slice(&input[fed..end]);
-            fed = end;
-            let step = decoder.step(&buffer)?;
-            if let Some(data) = step.data.clone() {
-                body.extend_from_slice(&buffer[data]);
-            }
-            buffer.drain(..step.consumed);
-            if step.done {
-                return Ok((body, fed - buffer.len()));
-            }
-            if fed == input.len() && step.consumed == 0 && step.data.is_none() {
-                return Err(ChunkError("incomplete"));
-            }
-        }
-    }
 
     #[test]
     fn chunks_decode_from_any_split() {
         let input = b"5\r\nhello\r\n6;name=value\r\n world\r\n0\r\nX-Sum: 1\r\n\r\nNEXT";
         for piece in 1..input.len() {
-            let (body, used) = decode(input, piece).unwrap();
+            let (body, used) = decode_in_pieces(input, piece).unwrap();
             assert_eq!(body, b"hello world", "pieces of {piece}");
             assert_eq!(
                 &input[used..],
@@ -245,8 +250,8 @@ mod tests {
 
     #[test]
     fn an_empty_body_and_upper_case_hex() {
-        assert_eq!(decode(b"0\r\n\r\n", 100).unwrap().0, b"");
-        let (body, _) = decode(b"A\r\n0123456789\r\n0\r\n\r\n", 3).unwrap();
+        assert_eq!(decode_in_pieces(b"0\r\n\r\n", 100).unwrap().0, b"");
+        let (body, _) = decode_in_pieces(b"A\r\n0123456789\r\n0\r\n\r\n", 3).unwrap();
         assert_eq!(body, b"0123456789");
     }
 
@@ -262,7 +267,7 @@ mod tests {
             (b"5;ext\nx", "a malformed chunk extension"),
         ] {
             assert_eq!(
-                decode(input, 100).unwrap_err(),
+                decode_in_pieces(input, 100).unwrap_err(),
                 ChunkError(reason),
                 "{:?}",
                 String::from_utf8_lossy(input)
@@ -270,12 +275,12 @@ mod tests {
         }
         let long = format!("5;{}\r\nhello\r\n0\r\n\r\n", "e".repeat(MAX_SIZE_LINE));
         assert_eq!(
-            decode(long.as_bytes(), 64).unwrap_err(),
+            decode_in_pieces(long.as_bytes(), 64).unwrap_err(),
             ChunkError("a chunk-size line is too long")
         );
         let trailers = format!("0\r\nX: {}\r\n\r\n", "t".repeat(MAX_TRAILERS));
         assert_eq!(
-            decode(trailers.as_bytes(), 64).unwrap_err(),
+            decode_in_pieces(trailers.as_bytes(), 64).unwrap_err(),
             ChunkError("the trailer section is too large")
         );
     }
