@@ -86,6 +86,8 @@ pub mod runtime;
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 pub mod sync;
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+mod sys;
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 pub mod time;
 pub mod ws;
 
@@ -131,10 +133,81 @@ macro_rules! export_http {
     };
 }
 
+/// Makes a program's `main` run inside the task of an async `wasi:cli/run@0.3.0` export, so
+/// that [`run`] can wait on WASI 0.3 host calls: one line in a binary (or test crate) whose
+/// `main` is a plain `fn main`. [`#[wasio::main]`](main) adds it by itself.
+///
+/// Under WASI 0.3 a synchronous export (the `wasi:cli/run@0.2` that std makes of `main`) may
+/// not block, and an event loop must. The export this adds calls std's entry point (and so
+/// `main`) inside its task; hosts that run WASI 0.3 commands, such as `wasmtime run`, prefer
+/// it. Under WASI 0.2 it adds nothing.
+///
+/// ```
+/// wasio::export_run!();
+///
+/// fn main() {
+///     let answer = wasio::run(async { 6 * 7 });
+///     assert_eq!(answer, 42);
+/// }
+/// ```
+#[cfg(wasio_p3)]
+#[macro_export]
+macro_rules! export_run {
+    () => {
+        const _: () = {
+            struct __WasioRun;
+
+            impl $crate::__private::wasip3::exports::cli::run::Guest for __WasioRun {
+                async fn run() -> ::core::result::Result<(), ()> {
+                    unsafe extern "C" {
+                        // std's entry point: what `wasi:cli/run@0.2` calls.
+                        fn _start() -> i32;
+                    }
+                    // SAFETY: `_start` is the command's entry point, which takes nothing and
+                    // runs once: the host calls either this export or `wasi:cli/run@0.2`.
+                    let ran = $crate::__private::run_main(|| unsafe { _start() });
+                    if ran { Ok(()) } else { Err(()) }
+                }
+            }
+
+            $crate::__private::wasip3::cli::command::export!(
+                __WasioRun with_types_in $crate::__private::wasip3
+            );
+        };
+    };
+}
+
+/// Makes a program's `main` run inside the task of an async `wasi:cli/run@0.3.0` export, so
+/// that [`run`] can wait on WASI 0.3 host calls: one line in a binary (or test crate) whose
+/// `main` is a plain `fn main`. [`#[wasio::main]`](main) adds it by itself.
+///
+/// Under WASI 0.3 a synchronous export (the `wasi:cli/run@0.2` that std makes of `main`) may
+/// not block, and an event loop must. The export this adds calls std's entry point (and so
+/// `main`) inside its task; hosts that run WASI 0.3 commands, such as `wasmtime run`, prefer
+/// it. Under WASI 0.2 (this build) it adds nothing.
+///
+/// ```
+/// wasio::export_run!();
+///
+/// fn main() {
+///     let answer = wasio::run(async { 6 * 7 });
+///     assert_eq!(answer, 42);
+/// }
+/// ```
+#[cfg(not(wasio_p3))]
+#[macro_export]
+macro_rules! export_run {
+    () => {};
+}
+
 #[doc(hidden)]
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 pub mod __private {
+    #[cfg(wasio_p3)]
+    pub use crate::sys::driver::run_main;
     pub use wasip2;
+    #[cfg(wasio_p3)]
+    pub use wasip3;
     pub use wit_bindgen;
     /// `run` with the output type named, so that `?` in a `#[wasio::main]` body knows what
     /// to convert errors into.

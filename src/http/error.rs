@@ -5,8 +5,8 @@ use std::io;
 
 use crate::http::error_code::Described;
 use crate::http::incoming::BodyError;
+pub use crate::sys::http::ErrorCode;
 use http::{StatusCode, Uri};
-pub use wasip2::http::types::ErrorCode;
 
 /// Which deadline elapsed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -2,9 +2,9 @@
 
 use std::fmt;
 
+use crate::sys::http::wasi::{self, Fields, HeaderError, Method as WasiMethod};
 use http::Method;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
-use wasip2::http::types::{Fields, HeaderError, Method as WasiMethod};
 
 use super::Error;
 
@@ -58,7 +58,7 @@ pub(crate) fn to_fields(headers: &HeaderMap) -> Result<Fields, FieldError> {
 
 /// wasi:http fields as a `HeaderMap` (the host has validated them; anything else is skipped).
 pub(crate) fn from_fields(fields: Fields) -> HeaderMap {
-    let entries = fields.entries();
+    let entries = wasi::entries(&fields);
     drop(fields);
     header_map(entries)
 }

@@ -17,11 +17,11 @@
 //! | `aiohttp.ClientError` and subclasses | [`Error`] |
 
 mod body;
-mod client;
+pub(crate) mod client;
 mod error;
 mod error_code;
-mod fields;
-mod incoming;
+pub(crate) mod fields;
+pub(crate) mod incoming;
 mod percent;
 pub mod server;
 

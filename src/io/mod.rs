@@ -14,16 +14,11 @@
 //! Errors are [`std::io::Error`]s; those that come from a socket carry the `wasi:sockets`
 //! code as a [`SocketError`] inside.
 
-pub(crate) mod error;
-mod input;
-mod output;
 mod stdio;
 
-pub use error::SocketError;
+pub use crate::sys::io::{AsyncInputStream, AsyncOutputStream, SocketError};
 pub use futures_lite::io::{
     AsyncBufRead, AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader,
     BufWriter, copy,
 };
-pub use input::AsyncInputStream;
-pub use output::AsyncOutputStream;
 pub use stdio::{Stdin, stderr, stdin, stdout};

@@ -7,9 +7,9 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures_lite::io::{AsyncBufRead, AsyncRead};
-use wasip2::cli::{stderr::get_stderr, stdin::get_stdin, stdout::get_stdout};
 
 use super::{AsyncInputStream, AsyncOutputStream};
+use crate::sys::io::stdio;
 
 thread_local! {
     /// The stdin stream and its buffer, kept between `Stdin` handles.
@@ -43,7 +43,7 @@ pub struct Stdin {
 pub fn stdin() -> Stdin {
     let stream = STDIN
         .with(|slot| slot.borrow_mut().take())
-        .unwrap_or_else(|| AsyncInputStream::new(get_stdin()));
+        .unwrap_or_else(stdio::stdin);
     Stdin {
         stream: Some(stream),
     }
@@ -117,10 +117,10 @@ impl fmt::Debug for Stdin {
 /// # }).unwrap();
 /// ```
 pub fn stdout() -> AsyncOutputStream {
-    AsyncOutputStream::new(get_stdout())
+    stdio::stdout()
 }
 
 /// The component's standard error (`wasi:cli/stderr`).
 pub fn stderr() -> AsyncOutputStream {
-    AsyncOutputStream::new(get_stderr())
+    stdio::stderr()
 }

@@ -20,18 +20,18 @@
 //! [`AddrInUse`]: std::io::ErrorKind::AddrInUse
 //! [`PermissionDenied`]: std::io::ErrorKind::PermissionDenied
 
-mod addr;
+pub(crate) mod addr;
 mod dns;
 mod tcp_listener;
 mod tcp_stream;
 mod udp;
 
+pub use crate::sys::net::ErrorCode;
 pub use addr::ToSocketAddrs;
 pub use dns::lookup_host;
 pub use tcp_listener::{Accept, DEFAULT_BACKLOG, Incoming, TcpListener};
 pub use tcp_stream::{OwnedReadHalf, OwnedWriteHalf, ReuniteError, TcpStream};
 pub use udp::UdpSocket;
-pub use wasip2::sockets::network::ErrorCode;
 
 /// The `wasi:sockets` error code inside an error from this module, if it came from one.
 ///

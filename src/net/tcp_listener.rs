@@ -8,15 +8,10 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures_lite::Stream;
-use wasip2::sockets::instance_network::instance_network;
-use wasip2::sockets::network::ErrorCode;
-use wasip2::sockets::tcp::TcpSocket;
-use wasip2::sockets::tcp_create_socket::create_tcp_socket;
 
-use super::addr::{ToSocketAddrs, each_addr, family, from_wasi, to_wasi};
+use super::addr::{ToSocketAddrs, each_addr};
 use super::tcp_stream::TcpStream;
-use crate::io::error::from_code;
-use crate::runtime::{AsyncPollable, WaitState, poll_proceed};
+use crate::sys::net::{AcceptWait, Listener};
 
 /// How many connections may wait to be accepted, unless set with
 /// [`TcpListener::bind_with_backlog`].
@@ -41,10 +36,7 @@ pub const DEFAULT_BACKLOG: u32 = 1024;
 /// # }).unwrap();
 /// ```
 pub struct TcpListener {
-    // Field order: the pollable is the socket's child and goes first.
-    ready: AsyncPollable,
-    tcp: TcpSocket,
-    local: SocketAddr,
+    inner: Listener,
 }
 
 impl TcpListener {
@@ -62,12 +54,13 @@ impl TcpListener {
         addr: impl ToSocketAddrs,
         backlog: u32,
     ) -> io::Result<TcpListener> {
-        each_addr(&addr, |addr| listen_on(addr, backlog)).await
+        let inner = each_addr(&addr, |addr| Listener::bind(addr, backlog)).await?;
+        Ok(TcpListener { inner })
     }
 
     /// The address the listener is bound to (with the port chosen for port 0).
     pub fn local_addr(&self) -> SocketAddr {
-        self.local
+        self.inner.local()
     }
 
     /// Waits for the next connection; returns it with the peer's address. Several tasks may
@@ -77,7 +70,7 @@ impl TcpListener {
     pub fn accept(&self) -> Accept<'_> {
         Accept {
             listener: self,
-            wait: WaitState::default(),
+            wait: AcceptWait::default(),
         }
     }
 
@@ -85,68 +78,26 @@ impl TcpListener {
     pub fn incoming(&self) -> Incoming<'_> {
         Incoming {
             listener: self,
-            wait: WaitState::default(),
+            wait: AcceptWait::default(),
         }
     }
 
     fn poll_accept(
         &self,
-        wait: &mut WaitState,
+        wait: &mut AcceptWait,
         cx: &mut Context<'_>,
     ) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
-        std::task::ready!(poll_proceed(cx));
-        loop {
-            match self.tcp.accept() {
-                // A client that reset while it waited in the backlog has no address left
-                // to read; like a client that gave up, it is skipped.
-                Ok((tcp, input, output)) => match TcpStream::from_parts(tcp, input, output) {
-                    Ok(stream) => {
-                        let peer = stream.peer_addr();
-                        return Poll::Ready(Ok((stream, peer)));
-                    }
-                    Err(_) => continue,
-                },
-                Err(ErrorCode::WouldBlock) => std::task::ready!(self.ready.poll_wait(wait, cx)),
-                // The client gave up before it was accepted: wait for the next one.
-                Err(ErrorCode::ConnectionAborted) => {}
-                Err(code) => return Poll::Ready(Err(from_code(code))),
-            }
-        }
-    }
-}
-
-async fn listen_on(addr: SocketAddr, backlog: u32) -> io::Result<TcpListener> {
-    let network = instance_network();
-    let tcp = create_tcp_socket(family(addr)).map_err(from_code)?;
-    let ready = AsyncPollable::new(tcp.subscribe());
-    tcp.set_listen_backlog_size(u64::from(backlog.max(1)))
-        .map_err(from_code)?;
-    tcp.start_bind(&network, to_wasi(addr)).map_err(from_code)?;
-    finish(&ready, || tcp.finish_bind()).await?;
-    tcp.start_listen().map_err(from_code)?;
-    finish(&ready, || tcp.finish_listen()).await?;
-    let local = from_wasi(tcp.local_address().map_err(from_code)?);
-    Ok(TcpListener { ready, tcp, local })
-}
-
-/// Completes an asynchronous socket operation, waiting while it would block.
-async fn finish(
-    ready: &AsyncPollable,
-    mut op: impl FnMut() -> Result<(), ErrorCode>,
-) -> io::Result<()> {
-    loop {
-        match op() {
-            Ok(()) => return Ok(()),
-            Err(ErrorCode::WouldBlock) => ready.wait_not_ready().await,
-            Err(code) => return Err(from_code(code)),
-        }
+        let (socket, input, output) = std::task::ready!(self.inner.poll_accept(wait, cx))?;
+        let stream = TcpStream::from_parts(socket, input, output);
+        let peer = stream.peer_addr();
+        Poll::Ready(Ok((stream, peer)))
     }
 }
 
 impl fmt::Debug for TcpListener {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TcpListener")
-            .field("local", &self.local)
+            .field("local", &self.local_addr())
             .finish()
     }
 }
@@ -156,7 +107,7 @@ impl fmt::Debug for TcpListener {
 #[derive(Debug)]
 pub struct Accept<'a> {
     listener: &'a TcpListener,
-    wait: WaitState,
+    wait: AcceptWait,
 }
 
 impl Future for Accept<'_> {
@@ -170,7 +121,7 @@ impl Future for Accept<'_> {
 
 impl Drop for Accept<'_> {
     fn drop(&mut self) {
-        self.listener.ready.cancel_wait(&mut self.wait);
+        self.listener.inner.cancel_accept(&mut self.wait);
     }
 }
 
@@ -179,7 +130,7 @@ impl Drop for Accept<'_> {
 #[derive(Debug)]
 pub struct Incoming<'a> {
     listener: &'a TcpListener,
-    wait: WaitState,
+    wait: AcceptWait,
 }
 
 impl Stream for Incoming<'_> {
@@ -195,6 +146,6 @@ impl Stream for Incoming<'_> {
 
 impl Drop for Incoming<'_> {
     fn drop(&mut self) {
-        self.listener.ready.cancel_wait(&mut self.wait);
+        self.listener.inner.cancel_accept(&mut self.wait);
     }
 }

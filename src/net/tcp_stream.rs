@@ -9,16 +9,10 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures_lite::io::{AsyncBufRead, AsyncRead, AsyncWrite};
-use wasip2::io::streams::{InputStream, OutputStream};
-use wasip2::sockets::instance_network::instance_network;
-use wasip2::sockets::network::ErrorCode;
-use wasip2::sockets::tcp::{ShutdownType, TcpSocket};
-use wasip2::sockets::tcp_create_socket::create_tcp_socket;
 
-use super::addr::{ToSocketAddrs, each_addr, family, from_wasi, to_wasi};
-use crate::io::error::from_code;
+use super::addr::{ToSocketAddrs, each_addr};
 use crate::io::{AsyncInputStream, AsyncOutputStream};
-use crate::runtime::AsyncPollable;
+use crate::sys::net::Socket;
 
 /// A TCP connection (`asyncio.open_connection`'s reader and writer in one).
 ///
@@ -54,50 +48,40 @@ pub struct TcpStream {
     writer: OwnedWriteHalf,
 }
 
-/// The socket both halves share; it closes when both are gone.
-struct Socket {
-    tcp: TcpSocket,
-    local: SocketAddr,
-    peer: SocketAddr,
-}
-
 impl TcpStream {
     /// Connects to `addr`, trying every address it resolves to until one accepts.
     ///
     /// Errors: [`io::ErrorKind::ConnectionRefused`] when nothing listens,
     /// [`io::ErrorKind::PermissionDenied`] when the host did not grant the network.
     pub async fn connect(addr: impl ToSocketAddrs) -> io::Result<TcpStream> {
-        each_addr(&addr, connect_to).await
+        let (socket, input, output) = each_addr(&addr, Socket::connect).await?;
+        Ok(TcpStream::from_parts(socket, input, output))
     }
 
+    /// A connection from its socket (shared by both halves) and its two streams.
     pub(crate) fn from_parts(
-        tcp: TcpSocket,
-        input: InputStream,
-        output: OutputStream,
-    ) -> io::Result<TcpStream> {
-        let local = from_wasi(tcp.local_address().map_err(from_code)?);
-        let peer = from_wasi(tcp.remote_address().map_err(from_code)?);
-        let socket = Rc::new(Socket { tcp, local, peer });
-        Ok(TcpStream {
+        socket: Socket,
+        input: AsyncInputStream,
+        output: AsyncOutputStream,
+    ) -> TcpStream {
+        let socket = Rc::new(socket);
+        TcpStream {
             reader: OwnedReadHalf {
-                input: AsyncInputStream::for_socket(input),
+                input,
                 socket: socket.clone(),
             },
-            writer: OwnedWriteHalf {
-                output: AsyncOutputStream::new(output),
-                socket,
-            },
-        })
+            writer: OwnedWriteHalf { output, socket },
+        }
     }
 
     /// The address of the other end.
     pub fn peer_addr(&self) -> SocketAddr {
-        self.reader.socket.peer
+        self.reader.socket.peer()
     }
 
     /// The local address of this end.
     pub fn local_addr(&self) -> SocketAddr {
-        self.reader.socket.local
+        self.reader.socket.local()
     }
 
     /// Shuts down reading, writing (sending FIN) or both; the socket stays open until dropped.
@@ -112,16 +96,12 @@ impl TcpStream {
 
     /// Whether TCP keep-alive probes are on.
     pub fn keep_alive(&self) -> io::Result<bool> {
-        self.reader
-            .socket
-            .tcp
-            .keep_alive_enabled()
-            .map_err(from_code)
+        self.reader.socket.keep_alive()
     }
 
     /// Sets the time-to-live (IPv4) or hop limit (IPv6) of outgoing packets (1 or more).
     pub fn set_ttl(&self, ttl: u8) -> io::Result<()> {
-        self.reader.socket.tcp.set_hop_limit(ttl).map_err(from_code)
+        self.reader.socket.set_ttl(ttl)
     }
 
     /// Splits the connection into halves that can move into different tasks. The socket
@@ -173,47 +153,6 @@ impl fmt::Display for ReuniteError {
 
 impl std::error::Error for ReuniteError {}
 
-async fn connect_to(addr: SocketAddr) -> io::Result<TcpStream> {
-    let network = instance_network();
-    let tcp = create_tcp_socket(family(addr)).map_err(from_code)?;
-    let ready = AsyncPollable::new(tcp.subscribe());
-    tcp.start_connect(&network, to_wasi(addr))
-        .map_err(from_code)?;
-    let (input, output) = loop {
-        match tcp.finish_connect() {
-            Ok(streams) => break streams,
-            Err(ErrorCode::WouldBlock) => ready.wait_not_ready().await,
-            Err(code) => return Err(from_code(code)),
-        }
-    };
-    // The pollable is the socket's child: it goes first.
-    drop(ready);
-    TcpStream::from_parts(tcp, input, output)
-}
-
-impl Socket {
-    fn shutdown(&self, how: Shutdown) -> io::Result<()> {
-        let how = match how {
-            Shutdown::Read => ShutdownType::Receive,
-            Shutdown::Write => ShutdownType::Send,
-            Shutdown::Both => ShutdownType::Both,
-        };
-        self.tcp.shutdown(how).map_err(from_code)
-    }
-
-    fn set_keep_alive(&self, idle: Option<Duration>) -> io::Result<()> {
-        if let Some(idle) = idle {
-            let nanos = u64::try_from(idle.as_nanos()).unwrap_or(u64::MAX).max(1);
-            self.tcp
-                .set_keep_alive_idle_time(nanos)
-                .map_err(from_code)?;
-        }
-        self.tcp
-            .set_keep_alive_enabled(idle.is_some())
-            .map_err(from_code)
-    }
-}
-
 /// The reading half of a [`TcpStream`], from [`TcpStream::into_split`].
 pub struct OwnedReadHalf {
     // Field order: the stream goes before the socket it belongs to.
@@ -231,7 +170,7 @@ pub struct OwnedWriteHalf {
 impl OwnedReadHalf {
     /// The address of the other end.
     pub fn peer_addr(&self) -> SocketAddr {
-        self.socket.peer
+        self.socket.peer()
     }
 
     /// The next bytes read, in a buffer of their own; `Ok(None)` at the end of the stream.
@@ -243,7 +182,7 @@ impl OwnedReadHalf {
 impl OwnedWriteHalf {
     /// The address of the other end.
     pub fn peer_addr(&self) -> SocketAddr {
-        self.socket.peer
+        self.socket.peer()
     }
 }
 
@@ -345,7 +284,7 @@ impl fmt::Debug for TcpStream {
 impl fmt::Debug for OwnedReadHalf {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OwnedReadHalf")
-            .field("peer", &self.socket.peer)
+            .field("peer", &self.socket.peer())
             .finish()
     }
 }
@@ -353,7 +292,7 @@ impl fmt::Debug for OwnedReadHalf {
 impl fmt::Debug for OwnedWriteHalf {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OwnedWriteHalf")
-            .field("peer", &self.socket.peer)
+            .field("peer", &self.socket.peer())
             .finish()
     }
 }

@@ -5,16 +5,17 @@
 
 use std::task::{Context, Poll};
 
-use super::state;
+use super::state::{self, State};
 
-/// Refills the budget before a task (or the root future) is polled.
-pub(crate) fn reset() {
-    state::with(|s| s.budget.set(s.task_budget.get()));
+/// Refills the budget before a task (or the root future) of `s` is polled.
+pub(crate) fn reset(s: &State) {
+    s.budget.set(s.task_budget.get());
 }
 
 /// Spends one unit; `Pending` (with a wake-up already requested) when the budget is used up.
+/// Outside a running loop there is no budget to spend.
 pub(crate) fn poll_proceed(cx: &mut Context<'_>) -> Poll<()> {
-    state::with(|s| match s.budget.get() {
+    state::try_with(|s| match s.budget.get() {
         0 => {
             cx.waker().wake_by_ref();
             Poll::Pending
@@ -24,4 +25,5 @@ pub(crate) fn poll_proceed(cx: &mut Context<'_>) -> Poll<()> {
             Poll::Ready(())
         }
     })
+    .unwrap_or(Poll::Ready(()))
 }

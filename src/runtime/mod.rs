@@ -17,20 +17,20 @@
 //! budget ([`Builder::task_budget`]), so no task can starve timers, I/O or other tasks.
 
 mod coop;
+pub(crate) mod event_loop;
 mod join_handle;
-mod pollable;
-mod reactor;
 mod run;
 pub(crate) mod state;
 mod stats;
 mod task;
 mod task_group;
-mod timers;
+pub(crate) mod timers;
 pub(crate) mod waker;
 mod yield_now;
 
+#[cfg(not(wasio_p3))]
+pub use crate::sys::pollable::{AsyncPollable, Wait, WaitFor, wait_for};
 pub use join_handle::{AbortHandle, JoinError, JoinHandle};
-pub use pollable::{AsyncPollable, Wait, WaitFor, wait_for};
 pub use run::{Builder, run};
 pub use stats::{Stats, stats};
 pub use task::spawn;
@@ -38,5 +38,4 @@ pub use task_group::{GroupClosed, GroupSpawner, TaskGroup};
 pub use yield_now::{YieldNow, yield_now};
 
 pub(crate) use coop::poll_proceed;
-pub(crate) use reactor::WaitState;
 pub(crate) use timers::{TimerKey, TimerState};

@@ -1,16 +1,9 @@
 //! `run`: the event loop that drives a root future and every spawned task.
 
-use std::cell::Cell;
 use std::future::Future;
 use std::pin::pin;
-use std::rc::Rc;
-use std::task::{Context, Poll};
 
-use super::coop;
-use super::join_handle::JoinError;
-use super::reactor::Turn;
-use super::state::{self, State};
-use super::waker::{Wake, WakerRef};
+use super::event_loop::EventLoop;
 
 /// Runs `future` to completion on a new event loop, with every task it spawns
 /// (`asyncio.run`). Returns the future's output.
@@ -22,7 +15,7 @@ use super::waker::{Wake, WakerRef};
 ///
 /// When the root future completes, tasks that are still pending are cancelled: their futures
 /// are dropped (releasing their pollables and timers) before `run` returns, and their
-/// [`JoinHandle`](crate::runtime::JoinHandle)s yield [`JoinError::Shutdown`]. Await the tasks
+/// [`JoinHandle`](crate::runtime::JoinHandle)s yield [`JoinError::Shutdown`](crate::runtime::JoinError::Shutdown). Await the tasks
 /// (or a [`TaskGroup`](crate::runtime::TaskGroup)) before returning to let them finish.
 ///
 /// # Panics
@@ -55,9 +48,9 @@ pub fn run<F: Future>(future: F) -> F::Output {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Builder {
-    tasks_per_turn: usize,
-    task_budget: u32,
-    finish_tasks: bool,
+    pub(crate) tasks_per_turn: usize,
+    pub(crate) task_budget: u32,
+    pub(crate) finish_tasks: bool,
 }
 
 impl Default for Builder {
@@ -122,115 +115,7 @@ impl Builder {
     ///
     /// As [`run`].
     pub fn run<F: Future>(&self, future: F) -> F::Output {
-        let _session = Session::enter(self);
-        let root = Rc::new(RootWaker {
-            woken: Cell::new(true),
-        });
-        // Borrowed, so nothing is dropped through the waker's vtable when `run` returns.
-        let waker = WakerRef::new(&root);
-        let mut cx = Context::from_waker(&waker);
-        let mut future = pin!(future);
-        let mut output = None;
-        loop {
-            if output.is_none() && root.woken.replace(false) {
-                coop::reset();
-                if let Poll::Ready(done) = future.as_mut().poll(&mut cx) {
-                    output = Some(done);
-                }
-            }
-            if let Some(done) = output.take() {
-                if !self.finish_tasks || state::with(|s| s.live.get() == 0) {
-                    return done;
-                }
-                output = Some(done);
-            }
-            let turn = state::with(|s| {
-                run_tasks(s, self.tasks_per_turn);
-                let idle = s.queue.borrow().is_empty() && !root.woken.get();
-                let turn = s.reactor.turn(&s.timers, idle);
-                if turn == Turn::Polled {
-                    s.polls.set(s.polls.get() + 1);
-                }
-                s.turns.set(s.turns.get() + 1);
-                turn
-            });
-            if turn == Turn::Stuck {
-                // No task can ever be woken: with the root done, what is left is cancelled.
-                if let Some(done) = output.take() {
-                    return done;
-                }
-                panic!(
-                    "wasio::run: deadlock: the root future is waiting, but no task can run, \
-                     no timer is set and no pollable is waited on"
-                );
-            }
-        }
-    }
-}
-
-/// Polls the tasks that are runnable now, but no more than `limit`: tasks woken meanwhile
-/// (a task that yields, say) wait for the next turn, after timers and I/O.
-fn run_tasks(s: &State, limit: usize) {
-    let runnable = s.queue.borrow().len().min(limit);
-    for _ in 0..runnable {
-        let task = s.queue.borrow_mut().pop_front();
-        let Some(task) = task else { break };
-        task.run();
-    }
-}
-
-/// The root future's waker: it only raises a flag the loop checks every turn.
-struct RootWaker {
-    woken: Cell<bool>,
-}
-
-impl Wake for RootWaker {
-    fn wake_by_ref(this: &Rc<Self>) {
-        this.woken.set(true);
-    }
-}
-
-/// Marks the runtime as running; on drop, cancels what is left and resets the state.
-struct Session;
-
-impl Session {
-    fn enter(builder: &Builder) -> Session {
-        state::with(|s| {
-            assert!(
-                !s.running.replace(true),
-                "wasio::run called inside a running wasio::run: there is one event loop per \
-                 thread; spawn the future or await it instead"
-            );
-            s.task_budget.set(builder.task_budget);
-            s.polls.set(0);
-            s.turns.set(0);
-        });
-        Session
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        state::with(|s| {
-            // Every live task is queued or parked. Cancelling one runs its destructors, and so
-            // does dropping the wakers timers and pollables hold (a waker may be the last owner
-            // of a finished task and its output); destructors may spawn: repeat until no task
-            // is left.
-            loop {
-                let mut tasks: Vec<_> = s.parked.borrow_mut().drain().collect();
-                tasks.extend(s.queue.borrow_mut().drain(..));
-                if tasks.is_empty() {
-                    s.timers.clear();
-                    s.reactor.clear();
-                    if s.queue.borrow().is_empty() && s.parked.borrow().is_empty() {
-                        break;
-                    }
-                }
-                for task in tasks {
-                    task.cancel(JoinError::Shutdown);
-                }
-            }
-            s.running.set(false);
-        });
+        let future = pin!(future);
+        crate::sys::driver::block_on(EventLoop::new(self, future))
     }
 }

@@ -20,7 +20,7 @@ pub struct Stats {
     pub turns: u64,
 }
 
-/// Reads the counters of this thread's event loop.
+/// Reads the counters of the running event loop (zeros outside one, but for pollables).
 ///
 /// ```
 /// # wasio::run(async {
@@ -30,15 +30,17 @@ pub struct Stats {
 /// # });
 /// ```
 pub fn stats() -> Stats {
-    state::with(|s| {
-        let (pollables, waiting) = s.reactor.counts();
-        Stats {
-            tasks: s.live.get(),
-            pollables,
-            waiting,
-            timers: s.timers.len(),
-            polls: s.polls.get(),
-            turns: s.turns.get(),
-        }
-    })
+    let (pollables, waiting) = crate::sys::driver::pollable_counts();
+    let this_loop = state::try_with(|s| Stats {
+        tasks: s.live.get(),
+        timers: s.timers.len(),
+        polls: s.polls.get(),
+        turns: s.turns.get(),
+        ..Stats::default()
+    });
+    Stats {
+        pollables,
+        waiting,
+        ..this_loop.unwrap_or_default()
+    }
 }

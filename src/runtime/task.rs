@@ -6,9 +6,10 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
+use super::coop;
 use super::join_handle::{JoinError, JoinHandle};
+use super::state::{self, State};
 use super::waker::{Wake, WakerRef};
-use super::{coop, state};
 
 /// A task of any type, as an `AbortHandle` sees it.
 pub(crate) trait Cancel {
@@ -37,6 +38,8 @@ enum Stage<F: Future> {
 }
 
 pub(crate) struct Task<F: Future> {
+    /// The event loop the task runs on: where a wake-up queues it.
+    scope: Rc<State>,
     /// In the run queue (so another wake must not queue it again).
     scheduled: Cell<bool>,
     /// Finished or cancelled: nothing left to poll.
@@ -73,7 +76,9 @@ pub fn spawn<F>(future: F) -> JoinHandle<F::Output>
 where
     F: Future + 'static,
 {
+    let scope = state::current("wasio::spawn");
     let task = Rc::new(Task {
+        scope,
         scheduled: Cell::new(true),
         done: Cell::new(false),
         cancel_requested: Cell::new(None),
@@ -81,11 +86,8 @@ where
         join_waker: Cell::new(None),
         stage: RefCell::new(Stage::Running(future)),
     });
-    state::with(|s| {
-        s.assert_running("wasio::spawn");
-        s.live.set(s.live.get() + 1);
-        s.queue.borrow_mut().push_back(task.clone());
-    });
+    task.scope.live.set(task.scope.live.get() + 1);
+    task.scope.schedule(task.clone());
     JoinHandle::new(task)
 }
 
@@ -94,7 +96,7 @@ impl<F: Future + 'static> Task<F> {
         if this.done.get() || this.scheduled.replace(true) {
             return;
         }
-        state::with(|s| s.queue.borrow_mut().push_back(this.clone()));
+        this.scope.schedule(this.clone());
     }
 
     /// Records that the task waits for a wake-up: the runtime keeps it in the registry of
@@ -102,7 +104,7 @@ impl<F: Future + 'static> Task<F> {
     /// never touches the registry.
     fn park(this: &Rc<Self>) {
         if this.slot.get().is_none() {
-            let slot = state::with(|s| s.parked.borrow_mut().insert(this.clone()));
+            let slot = this.scope.parked.borrow_mut().insert(this.clone());
             this.slot.set(Some(slot));
         }
     }
@@ -110,9 +112,9 @@ impl<F: Future + 'static> Task<F> {
     /// Records the end of the task: leaves the registry and wakes the `JoinHandle`.
     fn complete(&self) {
         self.done.set(true);
-        let entry = state::with(|s| {
-            s.live.set(s.live.get() - 1);
-            let slot = self.slot.take()?;
+        let s = &self.scope;
+        s.live.set(s.live.get() - 1);
+        let entry = self.slot.take().and_then(|slot| {
             let mut parked = s.parked.borrow_mut();
             // Shutdown drains the registry first, and a slot may since hold a newer task.
             let ours = parked
@@ -149,7 +151,7 @@ impl<F: Future + 'static> Runnable for Task<F> {
             // SAFETY: the future lives inside the `Rc` allocation and is never moved out of it:
             // the stage is only ever overwritten by assignment, which drops the future in place.
             let future = unsafe { Pin::new_unchecked(future) };
-            coop::reset();
+            coop::reset(&self.scope);
             future.poll(&mut cx)
         };
         match poll {

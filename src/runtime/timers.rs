@@ -18,6 +18,8 @@ use slab::Slab;
 pub(crate) struct TimerKey {
     slot: usize,
     seq: u64,
+    /// The loop whose timers hold it, and how many times they had been cleared.
+    scope: u64,
     generation: u64,
 }
 
@@ -26,7 +28,7 @@ pub(crate) struct TimerKey {
 pub(crate) enum TimerState {
     Pending,
     Fired,
-    /// Registered with a runtime that has since shut down: register again.
+    /// Registered with another runtime, or one that has since shut down: register again.
     Stale,
 }
 
@@ -65,7 +67,9 @@ impl Inner {
 pub(crate) struct Timers {
     inner: RefCell<Inner>,
     next_seq: Cell<u64>,
-    /// Bumped by `clear`, so keys from an earlier run are told apart from fired ones.
+    /// The loop these timers belong to, so that keys from another are told apart.
+    scope: u64,
+    /// Bumped by `clear`, so keys from before are told apart from fired ones.
     generation: Cell<u64>,
     /// Wakers of fired timers, woken after the timers are released; kept to reuse its
     /// allocation.
@@ -73,13 +77,15 @@ pub(crate) struct Timers {
 }
 
 impl Timers {
-    pub(crate) const fn new() -> Self {
+    /// The timers of the loop `scope` (an id no other loop has).
+    pub(crate) const fn new(scope: u64) -> Self {
         Timers {
             inner: RefCell::new(Inner {
                 timers: Slab::new(),
                 heap: BinaryHeap::new(),
             }),
             next_seq: Cell::new(0),
+            scope,
             generation: Cell::new(0),
             fired: RefCell::new(Vec::new()),
         }
@@ -94,13 +100,19 @@ impl Timers {
         TimerKey {
             slot,
             seq,
+            scope: self.scope,
             generation: self.generation.get(),
         }
     }
 
+    /// Whether `key` was handed out by these timers since they were last cleared.
+    fn owns(&self, key: TimerKey) -> bool {
+        key.scope == self.scope && key.generation == self.generation.get()
+    }
+
     /// Replaces the waker of a pending timer, or tells that it fired or went stale.
     pub(crate) fn update(&self, key: TimerKey, waker: &Waker) -> TimerState {
-        if key.generation != self.generation.get() {
+        if !self.owns(key) {
             return TimerState::Stale;
         }
         let mut inner = self.inner.borrow_mut();
@@ -116,7 +128,7 @@ impl Timers {
     }
 
     pub(crate) fn remove(&self, key: TimerKey) {
-        if key.generation != self.generation.get() {
+        if !self.owns(key) {
             return;
         }
         let mut inner = self.inner.borrow_mut();
@@ -202,7 +214,7 @@ mod tests {
 
     #[test]
     fn timers_fire_in_deadline_order_and_cancelled_ones_never() {
-        let timers = Timers::new();
+        let timers = Timers::new(1);
         let (woken, w) = waker();
         let late = timers.insert(30, w.clone());
         let early = timers.insert(10, w.clone());
@@ -220,7 +232,7 @@ mod tests {
 
     #[test]
     fn a_reused_slot_is_not_mistaken_for_the_timer_that_left_it() {
-        let timers = Timers::new();
+        let timers = Timers::new(1);
         let (_, w) = waker();
         let first = timers.insert(10, w.clone());
         timers.remove(first);
@@ -237,7 +249,7 @@ mod tests {
 
     #[test]
     fn cancelled_entries_do_not_pile_up() {
-        let timers = Timers::new();
+        let timers = Timers::new(1);
         let (_, w) = waker();
         let keep = timers.insert(1_000_000, w.clone());
         for n in 0..100_000 {
@@ -254,8 +266,25 @@ mod tests {
     }
 
     #[test]
+    fn keys_of_other_timers_are_stale_and_not_removed() {
+        let ours = Timers::new(1);
+        let theirs = Timers::new(2);
+        let (_, w) = waker();
+        let key = theirs.insert(10, w.clone());
+        let mine = ours.insert(10, w.clone());
+        assert_eq!(ours.update(key, &w), TimerState::Stale);
+        ours.remove(key);
+        assert_eq!(
+            ours.update(mine, &w),
+            TimerState::Pending,
+            "same slot, other timers"
+        );
+        assert_eq!(theirs.update(key, &w), TimerState::Pending);
+    }
+
+    #[test]
     fn clear_makes_old_keys_stale() {
-        let timers = Timers::new();
+        let timers = Timers::new(1);
         let (_, w) = waker();
         let key = timers.insert(10, w.clone());
         timers.clear();

@@ -3,8 +3,6 @@
 use std::ops::{Add, AddAssign, Sub, SubAssign};
 use std::time::Duration;
 
-use wasip2::clocks::monotonic_clock;
-
 /// A point on `wasi:clocks/monotonic-clock`, in nanoseconds since an arbitrary start.
 ///
 /// Arithmetic saturates instead of panicking: adding `Duration::MAX` gives the farthest
@@ -31,7 +29,7 @@ pub(crate) fn nanos(duration: Duration) -> u64 {
 impl Instant {
     /// The current time of the monotonic clock.
     pub fn now() -> Instant {
-        Instant(monotonic_clock::now())
+        Instant(crate::sys::clock::now())
     }
 
     /// The instant `nanos` nanoseconds after the clock's start, as `wasi:clocks` counts it.

@@ -73,7 +73,8 @@ impl Sleep {
 
     fn deregister(&mut self) {
         if let State::Waiting(key) = self.state {
-            state::with(|s| s.timers.remove(key));
+            // A loop that is gone took its timers with it.
+            state::try_with(|s| s.timers.remove(key));
         }
     }
 }
@@ -84,8 +85,7 @@ impl Sleep {
     ///
     /// [`Timeout`]: super::Timeout
     pub(crate) fn poll_deadline(&mut self, cx: &mut Context<'_>) -> Poll<()> {
-        state::with(|s| {
-            s.assert_running("wasio::time::sleep");
+        state::with("wasio::time::sleep", |s| {
             if let State::Waiting(key) = self.state {
                 match s.timers.update(key, cx.waker()) {
                     TimerState::Pending => return Poll::Pending,

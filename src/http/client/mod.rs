@@ -5,7 +5,7 @@ mod cookies;
 mod redirect;
 mod request;
 mod response;
-mod transport;
+pub(crate) mod transport;
 mod url;
 
 use std::borrow::Cow;

@@ -23,10 +23,8 @@ mod app;
 #[doc(hidden)]
 pub mod export;
 mod handler;
-mod host;
 mod http1;
 mod lazy;
-mod leftovers;
 mod request;
 pub(crate) mod response;
 mod router;

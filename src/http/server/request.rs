@@ -11,11 +11,11 @@ use futures_lite::{Stream, StreamExt};
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap};
 use http::{Method, Uri, Version};
 
-use super::host::HostRequest;
 use super::lazy::{LazyHeaders, LazyUri};
 use super::response::HttpError;
 use super::router::Params;
 use crate::http::incoming::{BodyError, Incoming};
+use crate::sys::http::HostRequest;
 
 /// Shared application state, by type: a handful of values, found by a linear search.
 #[derive(Default)]

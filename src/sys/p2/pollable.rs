@@ -8,8 +8,8 @@ use std::task::{Context, Poll};
 
 use wasip2::io::poll::Pollable;
 
-use super::reactor::WaitState;
-use super::{coop, state};
+use super::reactor::{self, WaitState};
+use crate::runtime::{poll_proceed, state};
 
 /// A `wasi:io/poll` pollable registered with the reactor, to be awaited any number of times.
 ///
@@ -39,7 +39,7 @@ pub struct AsyncPollable {
 impl AsyncPollable {
     /// Registers `pollable` with the reactor; it is listed in `poll` only while waited on.
     pub fn new(pollable: Pollable) -> Self {
-        let key = state::with(|s| s.reactor.register(pollable));
+        let key = reactor::with(|r| r.register(pollable));
         AsyncPollable {
             key,
             _local: PhantomData,
@@ -69,22 +69,20 @@ impl AsyncPollable {
 
     /// Ready once the pollable is; `state` records this waiter's place (one per waiter).
     pub(crate) fn poll_wait(&self, state: &mut WaitState, cx: &mut Context<'_>) -> Poll<()> {
-        std::task::ready!(state::with(|s| {
-            s.assert_running("waiting on a pollable");
-            s.reactor.poll_wait(self.key, state, cx.waker())
-        }));
-        coop::poll_proceed(cx)
+        state::with("waiting on a pollable", |_| ());
+        std::task::ready!(reactor::with(|r| r.poll_wait(self.key, state, cx.waker())));
+        poll_proceed(cx)
     }
 
     /// Withdraws a waiter that stops waiting.
     pub(crate) fn cancel_wait(&self, state: &mut WaitState) {
-        state::with(|s| s.reactor.cancel_wait(self.key, state));
+        reactor::with(|r| r.cancel_wait(self.key, state));
     }
 }
 
 impl Drop for AsyncPollable {
     fn drop(&mut self) {
-        state::with(|s| s.reactor.deregister(self.key));
+        reactor::with(|r| r.deregister(self.key));
     }
 }
 

@@ -9,7 +9,9 @@ use futures_lite::io::AsyncWrite;
 use wasip2::io::streams::OutputStream;
 
 use super::error::from_write_error;
-use crate::runtime::{AsyncPollable, WaitState, poll_proceed};
+use crate::runtime::poll_proceed;
+use crate::sys::pollable::AsyncPollable;
+use crate::sys::reactor::WaitState;
 
 /// A `wasi:io/streams` output stream as an [`AsyncWrite`].
 ///

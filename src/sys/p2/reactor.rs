@@ -1,17 +1,37 @@
-//! The reactor: the pollables tasks wait on, and the one `wasi:io/poll.poll` call per turn.
+//! The WASI 0.2 reactor: the pollables tasks wait on, and the one `wasi:io/poll.poll` call per
+//! turn.
 //!
 //! A registered pollable (a *source*) is listed in `poll` only while some future waits on it.
 //! Readiness is level-triggered in WASI, so a source that `poll` reports ready bumps its
 //! epoch and wakes every waiter; each waiter saw the epoch it registered at move on.
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::task::{Poll, Waker};
 
 use slab::Slab;
 use wasip2::clocks::monotonic_clock;
 use wasip2::io::poll::{Pollable, poll};
 
-use super::timers::Timers;
+use crate::runtime::timers::Timers;
+
+thread_local! {
+    // Empty until first used, so the static is `.bss`, not `.data`: under `wasmtime serve`
+    // every request is a fresh instance, and writing a `.data` page the request would not
+    // otherwise touch costs a copy-on-write page fault.
+    static REACTOR: OnceCell<Reactor> = const { OnceCell::new() };
+}
+
+/// Runs `f` with this thread's reactor. Pollables outlive event loops (a stream kept between
+/// two `run`s, say), so there is one reactor per thread, serving whichever loop runs.
+pub(crate) fn with<R>(f: impl FnOnce(&Reactor) -> R) -> R {
+    REACTOR.with(|reactor| f(reactor.get().unwrap_or_else(|| init(reactor))))
+}
+
+/// The first use: one copy of the set-up code, however many callers `with` has.
+#[inline(never)]
+fn init(reactor: &OnceCell<Reactor>) -> &Reactor {
+    reactor.get_or_init(Reactor::new)
+}
 
 struct Source {
     pollable: Pollable,
@@ -103,7 +123,7 @@ fn relabel<'b, T>(mut list: Vec<&T>) -> Vec<&'b T> {
 }
 
 impl Reactor {
-    pub(crate) const fn new() -> Self {
+    const fn new() -> Self {
         Reactor {
             sources: RefCell::new(Slab::new()),
             next_waiter: Cell::new(0),

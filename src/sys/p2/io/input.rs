@@ -9,7 +9,9 @@ use futures_lite::io::{AsyncBufRead, AsyncRead};
 use wasip2::io::streams::{InputStream, StreamError};
 
 use super::error::from_failure;
-use crate::runtime::{AsyncPollable, WaitState, poll_proceed};
+use crate::runtime::poll_proceed;
+use crate::sys::pollable::AsyncPollable;
+use crate::sys::reactor::WaitState;
 
 /// How much one read asks the host for, unless set with [`AsyncInputStream::with_capacity`]:
 /// 16 KiB and room for the header a WebSocket frame or an HTTP chunk puts before it, so such
