@@ -115,6 +115,15 @@ pub use runtime::{run, spawn, yield_now};
 #[macro_export]
 macro_rules! export_http {
     ($app:expr) => {
+        $crate::__export_http!($app);
+    };
+}
+
+#[doc(hidden)]
+#[cfg(not(wasio_p3))]
+#[macro_export]
+macro_rules! __export_http {
+    ($app:expr) => {
         #[doc(hidden)]
         struct __WasioHttpExport;
 
@@ -130,6 +139,31 @@ macro_rules! export_http {
         }
 
         $crate::http::server::export::__export_wasio_proxy!(__WasioHttpExport with_types_in $crate::http::server::export);
+    };
+}
+
+#[doc(hidden)]
+#[cfg(wasio_p3)]
+#[macro_export]
+macro_rules! __export_http {
+    ($app:expr) => {
+        #[doc(hidden)]
+        struct __WasioHttpExport;
+
+        impl $crate::__private::wasip3::exports::http::handler::Guest for __WasioHttpExport {
+            async fn handle(
+                request: $crate::__private::wasip3::http::types::Request,
+            ) -> ::core::result::Result<
+                $crate::__private::wasip3::http::types::Response,
+                $crate::__private::wasip3::http::types::ErrorCode,
+            > {
+                $crate::http::server::export::serve_request(|| $app, request).await
+            }
+        }
+
+        $crate::__private::wasip3::http::service::export!(
+            __WasioHttpExport with_types_in $crate::__private::wasip3
+        );
     };
 }
 
@@ -150,9 +184,17 @@ macro_rules! export_http {
 ///     assert_eq!(answer, 42);
 /// }
 /// ```
-#[cfg(wasio_p3)]
 #[macro_export]
 macro_rules! export_run {
+    () => {
+        $crate::__export_run!();
+    };
+}
+
+#[doc(hidden)]
+#[cfg(wasio_p3)]
+#[macro_export]
+macro_rules! __export_run {
     () => {
         const _: () = {
             struct __WasioRun;
@@ -177,28 +219,16 @@ macro_rules! export_run {
     };
 }
 
-/// Makes a program's `main` run inside the task of an async `wasi:cli/run@0.3.0` export, so
-/// that [`run`] can wait on WASI 0.3 host calls: one line in a binary (or test crate) whose
-/// `main` is a plain `fn main`. [`#[wasio::main]`](main) adds it by itself.
-///
-/// Under WASI 0.3 a synchronous export (the `wasi:cli/run@0.2` that std makes of `main`) may
-/// not block, and an event loop must. The export this adds calls std's entry point (and so
-/// `main`) inside its task; hosts that run WASI 0.3 commands, such as `wasmtime run`, prefer
-/// it. Under WASI 0.2 (this build) it adds nothing.
-///
-/// ```
-/// wasio::export_run!();
-///
-/// fn main() {
-///     let answer = wasio::run(async { 6 * 7 });
-///     assert_eq!(answer, 42);
-/// }
-/// ```
+#[doc(hidden)]
 #[cfg(not(wasio_p3))]
 #[macro_export]
-macro_rules! export_run {
+macro_rules! __export_run {
     () => {};
 }
+
+// The unit tests' `main` (libtest's) runs inside an async task under WASI 0.3 too.
+#[cfg(all(test, target_family = "wasm", not(target_feature = "atomics")))]
+export_run!();
 
 #[doc(hidden)]
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]

@@ -7,9 +7,18 @@
 use proc_macro::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
 
 /// Runs an `async fn main` on the wasio event loop. See `wasio::main`.
+///
+/// It also adds `wasio::export_run!()`: under WASI 0.3 `main` must run inside the task of an
+/// async `wasi:cli/run` export to wait on the host (under WASI 0.2 that adds nothing).
 #[proc_macro_attribute]
 pub fn main(attr: TokenStream, item: TokenStream) -> TokenStream {
-    expand("main", attr, item, TokenStream::new())
+    let mut out = expand("main", attr, item, TokenStream::new());
+    out.extend(
+        "::wasio::export_run!();"
+            .parse::<TokenStream>()
+            .expect("valid tokens"),
+    );
+    out
 }
 
 /// Runs an `async fn` test on its own wasio event loop. See `wasio::test`.

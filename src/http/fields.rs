@@ -92,3 +92,19 @@ pub(crate) fn to_wasi_method(method: &Method) -> WasiMethod {
         ref other => WasiMethod::Other(other.as_str().to_string()),
     }
 }
+
+/// A wasi:http method as the `http` crate's; `None` for a method name it refuses.
+pub(crate) fn from_wasi_method(method: WasiMethod) -> Option<Method> {
+    Some(match method {
+        WasiMethod::Get => Method::GET,
+        WasiMethod::Head => Method::HEAD,
+        WasiMethod::Post => Method::POST,
+        WasiMethod::Put => Method::PUT,
+        WasiMethod::Delete => Method::DELETE,
+        WasiMethod::Connect => Method::CONNECT,
+        WasiMethod::Options => Method::OPTIONS,
+        WasiMethod::Trace => Method::TRACE,
+        WasiMethod::Patch => Method::PATCH,
+        WasiMethod::Other(other) => Method::from_bytes(other.as_bytes()).ok()?,
+    })
+}

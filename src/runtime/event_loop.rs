@@ -109,6 +109,7 @@ impl<'f, F: Future> EventLoop<'f, F> {
 
     /// The root future's output, once it is done: for a driver that finds nothing can ever
     /// wake the tasks still waiting (they are cancelled).
+    #[cfg(not(wasio_p3))]
     pub(crate) fn take_output(&mut self) -> Option<F::Output> {
         self.output.take()
     }

@@ -80,9 +80,7 @@ impl Target {
 
 async fn handshake(target: Target, config: Config) -> Result<WebSocket, Error> {
     let mut stream = TcpStream::connect((target.host.as_str(), target.port)).await?;
-    let nonce: [u8; 16] = wasip2::random::random::get_random_bytes(16)
-        .try_into()
-        .unwrap_or_default();
+    let nonce: [u8; 16] = crate::sys::random::bytes(16).try_into().unwrap_or_default();
     let mut request = ClientRequest::new(&target.authority, &target.path, nonce);
     request.protocols = config.subprotocols().to_vec();
     request.headers = config.extra_headers().to_vec();

@@ -6,4 +6,5 @@ pub(crate) mod http;
 pub(crate) mod io;
 pub(crate) mod net;
 pub(crate) mod pollable;
+pub(crate) mod random;
 pub(crate) mod reactor;

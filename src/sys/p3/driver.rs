@@ -2,7 +2,7 @@
 
 use std::cell::Cell;
 use std::future::{Future, poll_fn};
-use std::pin::Pin;
+use std::pin::{Pin, pin};
 use std::task::{Context, Poll};
 
 use super::clock;
@@ -34,17 +34,36 @@ pub(crate) fn block_on<F: Future>(mut event_loop: EventLoop<'_, F>) -> F::Output
          add `wasio::export_run!();` to a program with a plain `fn main` (and to a test crate)"
     );
     wit_bindgen::block_on(async move {
-        let output = drive(&mut event_loop).await;
+        // wit-bindgen's `block_on` can yield to the host only once its task has a waitable
+        // set, which the first host wait makes: a wait that never ends, started first,
+        // makes sure there is one.
+        let mut keep_set = pin!(wasip3::clocks::monotonic_clock::wait_until(u64::MAX));
+        let _ = futures_lite::future::poll_once(&mut keep_set).await;
+        let output = drive(&mut event_loop, Yield::ToHost).await;
         event_loop.shutdown();
         output
     })
+}
+
+/// How a loop with tasks still runnable lets the host make progress before its next turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Yield {
+    /// The loop runs in an export's task (callback ABI): giving the task back to wit-bindgen
+    /// returns to the host, which runs its own work and other tasks first.
+    ToWitBindgen,
+    /// The loop runs in `block_on`, whose yield only polls its waitable set without letting
+    /// the host run: a `thread.yield` first lets the host make progress (its timers, its I/O).
+    ToHost,
 }
 
 /// Turns the loop until its root future is done. Between turns it gives the component-model
 /// task back to wit-bindgen: at once when tasks are still runnable (after the host's next
 /// event, or after the host ran other tasks), or until a timer is due or a host event wakes
 /// a task.
-pub(crate) async fn drive<F: Future>(event_loop: &mut EventLoop<'_, F>) -> F::Output {
+pub(crate) async fn drive<F: Future>(
+    event_loop: &mut EventLoop<'_, F>,
+    yielding: Yield,
+) -> F::Output {
     let mut timer = Timer::default();
     poll_fn(|cx| {
         event_loop.scope().set_host_waker(cx.waker());
@@ -56,6 +75,10 @@ pub(crate) async fn drive<F: Future>(event_loop: &mut EventLoop<'_, F>) -> F::Ou
             match step {
                 Step::Done(output) => return Poll::Ready(output),
                 Step::Busy => {
+                    s.polls.set(s.polls.get() + 1);
+                    if yielding == Yield::ToHost {
+                        wit_bindgen::yield_blocking();
+                    }
                     cx.waker().wake_by_ref();
                     return Poll::Pending;
                 }
@@ -78,8 +101,11 @@ pub(crate) async fn drive<F: Future>(event_loop: &mut EventLoop<'_, F>) -> F::Ou
 /// deadline, kept while that deadline stays first.
 #[derive(Default)]
 struct Timer {
-    armed: Option<(u64, Pin<Box<dyn Future<Output = ()>>>)>,
+    armed: Option<(u64, Wait)>,
 }
+
+/// A `monotonic-clock.wait-until` in flight.
+type Wait = Pin<Box<dyn Future<Output = ()>>>;
 
 impl Timer {
     /// Ready once the earliest deadline of `timers` has passed; pending (the host waits for

@@ -28,4 +28,7 @@
 
 pub(crate) mod clock;
 pub(crate) mod driver;
+pub(crate) mod http;
 pub(crate) mod io;
+pub(crate) mod net;
+pub(crate) mod random;

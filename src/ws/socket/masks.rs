@@ -13,7 +13,7 @@ impl Masks {
     /// The next key; every [`BATCH`] keys cost one `get-random-bytes` call.
     pub(super) fn next(&mut self) -> [u8; 4] {
         if self.keys.is_empty() {
-            let bytes = wasip2::random::random::get_random_bytes((BATCH * 4) as u64);
+            let bytes = crate::sys::random::bytes((BATCH * 4) as u64);
             self.keys = bytes
                 .chunks_exact(4)
                 .map(|key| [key[0], key[1], key[2], key[3]])

@@ -4,12 +4,12 @@ use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use wasio::runtime::{AsyncPollable, Builder, stats, wait_for};
+use wasio::runtime::{Builder, stats};
 use wasio::time::{Instant, sleep};
 use wasio::{spawn, yield_now};
-use wasip2::clocks::monotonic_clock;
 
 use crate::common::Signal;
+use crate::host::{AlwaysReady, host_wait};
 
 const MS: Duration = Duration::from_millis(1);
 
@@ -26,14 +26,6 @@ where
         step().await;
     }
     panic!("still not signalled after {limit} iterations: starved");
-}
-
-/// A pollable that is ready and stays ready (WASI readiness is level-triggered): once seen
-/// ready, awaiting it never has to wait.
-async fn always_ready() -> AsyncPollable {
-    let ready = AsyncPollable::new(monotonic_clock::subscribe_instant(0));
-    ready.wait().await;
-    ready
 }
 
 #[wasio::test]
@@ -54,20 +46,20 @@ async fn a_yielding_task_cannot_starve_io() {
     let ready = Signal::default();
     let signal = ready.clone();
     let _io = spawn(async move {
-        wait_for(monotonic_clock::subscribe_duration(5_000_000)).await;
+        host_wait(5 * MS).await;
         signal.set();
     });
     let polls = stats().polls;
     spin_until(&ready, 10_000_000, yield_now).await;
     assert!(
         stats().polls > polls,
-        "the busy loop still let the reactor poll"
+        "the busy loop still let the host deliver events"
     );
 }
 
 #[wasio::test]
 async fn always_ready_input_cannot_starve_other_tasks() {
-    let ready = always_ready().await;
+    let ready = AlwaysReady::new().await;
     let other_ran = Signal::default();
     let signal = other_ran.clone();
     let _other = spawn(async move { signal.set() });
@@ -110,7 +102,7 @@ async fn finished_joins_and_closes_spend_the_budget() {
 #[test]
 fn the_budgets_are_configurable() {
     let spins = Builder::new().task_budget(10).run(async {
-        let ready = always_ready().await;
+        let ready = AlwaysReady::new().await;
         let other_ran = Signal::default();
         let signal = other_ran.clone();
         let _other = spawn(async move { signal.set() });

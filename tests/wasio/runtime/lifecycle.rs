@@ -4,12 +4,12 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
-use wasio::runtime::{AsyncPollable, JoinError, stats};
+use wasio::runtime::{JoinError, stats};
 use wasio::time::sleep;
 use wasio::{spawn, yield_now};
-use wasip2::clocks::monotonic_clock;
 
 use crate::common::Drops;
+use crate::host::forever;
 
 #[test]
 fn run_returns_the_root_output() {
@@ -25,10 +25,7 @@ fn pending_tasks_are_cancelled_when_the_root_completes() {
             let _guard = guard;
             sleep(Duration::from_secs(3600)).await;
         });
-        let waiter = spawn(async {
-            let pollable = AsyncPollable::new(monotonic_clock::subscribe_duration(u64::MAX));
-            pollable.wait().await;
-        });
+        let waiter = spawn(forever());
         yield_now().await;
         assert_eq!(stats().tasks, 2);
         (sleeper, waiter)
@@ -74,9 +71,9 @@ fn tasks_spawned_by_destructors_during_shutdown_are_cancelled_too() {
     assert_eq!(stats().tasks, 0);
 }
 
-/// A finished, detached task whose last owner is a waker held by a timer or a pollable: the
-/// runtime frees it when it drops those wakers on the way out, and a task its output's
-/// destructor spawns then is cancelled too, not left for the next run.
+/// A finished, detached task whose last owner is a waker held by a timer (or, under WASI 0.2,
+/// a pollable): the runtime frees it when it drops those wakers on the way out, and a task its
+/// output's destructor spawns then is cancelled too, not left for the next run.
 #[test]
 fn tasks_spawned_while_shutdown_drops_wakers_are_cancelled() {
     struct SpawnOnDrop(Drops);
@@ -93,17 +90,22 @@ fn tasks_spawned_while_shutdown_drops_wakers_are_cancelled() {
     let output = drops.clone();
     let sleep_kept = wasio::run(async move {
         let kept = Rc::new(RefCell::new(None));
-        let pollable = Rc::new(AsyncPollable::new(monotonic_clock::subscribe_duration(
-            u64::MAX,
-        )));
+        // A forgotten WASI 0.3 host operation would pin the component-model task instead.
+        #[cfg(not(feature = "p3"))]
+        let pollable = Rc::new(wasio::runtime::AsyncPollable::new(
+            wasip2::clocks::monotonic_clock::subscribe_duration(u64::MAX),
+        ));
         drop(spawn({
             let kept = kept.clone();
             async move {
                 let mut nap = sleep(Duration::from_secs(3600));
                 let _ = futures_lite::future::poll_once(&mut nap).await;
-                let mut wait = pollable.wait();
-                let _ = futures_lite::future::poll_once(&mut wait).await;
-                std::mem::forget(wait);
+                #[cfg(not(feature = "p3"))]
+                {
+                    let mut wait = pollable.wait();
+                    let _ = futures_lite::future::poll_once(&mut wait).await;
+                    std::mem::forget(wait);
+                }
                 *kept.borrow_mut() = Some(nap);
                 SpawnOnDrop(output)
             }

@@ -4,14 +4,14 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use wasio::runtime::{AsyncPollable, stats};
+use wasio::runtime::stats;
 use wasio::spawn;
 use wasio::time::{
     Instant, MissedTicks, interval, interval_at, sleep, sleep_until, timeout, timeout_at,
 };
-use wasip2::clocks::monotonic_clock;
 
 use crate::common::Drops;
+use crate::host::AlwaysReady;
 
 const MS: Duration = Duration::from_millis(1);
 
@@ -138,8 +138,7 @@ async fn timeout_elapses_and_drops_the_future() {
 
 #[wasio::test]
 async fn timeout_fires_around_a_future_that_always_finds_its_input_ready() {
-    let ready = AsyncPollable::new(monotonic_clock::subscribe_instant(0));
-    ready.wait().await;
+    let ready = AlwaysReady::new().await;
     let start = Instant::now();
     let spinning = timeout(10 * MS, async {
         loop {

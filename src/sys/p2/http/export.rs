@@ -4,14 +4,12 @@
 use futures_lite::StreamExt;
 use http::header::CONTENT_LENGTH;
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
-use wasip2::http::types::{
-    IncomingRequest, Method as WasiMethod, OutgoingBody, OutgoingResponse, ResponseOutparam,
-};
+use wasip2::http::types::{IncomingRequest, OutgoingBody, OutgoingResponse, ResponseOutparam};
 
 use super::host::HostRequest;
 use super::leftovers;
 use crate::http::Body;
-use crate::http::fields::{FieldError, to_fields};
+use crate::http::fields::{FieldError, from_wasi_method, to_fields};
 use crate::http::server::Request;
 use crate::http::server::export::IntoService;
 use crate::http::server::response::{CANNOT_UPGRADE, HttpError, IntoResponse, Parts, Response};
@@ -37,19 +35,8 @@ pub fn serve_request(app: impl IntoService, request: IncomingRequest, out: Respo
 
 /// A wasi:http request as a [`Request`]: the method and path now, the rest when asked for.
 fn to_request(request: IncomingRequest) -> Result<Request, HttpError> {
-    let method = match request.method() {
-        WasiMethod::Get => Method::GET,
-        WasiMethod::Head => Method::HEAD,
-        WasiMethod::Post => Method::POST,
-        WasiMethod::Put => Method::PUT,
-        WasiMethod::Delete => Method::DELETE,
-        WasiMethod::Connect => Method::CONNECT,
-        WasiMethod::Options => Method::OPTIONS,
-        WasiMethod::Trace => Method::TRACE,
-        WasiMethod::Patch => Method::PATCH,
-        WasiMethod::Other(other) => Method::from_bytes(other.as_bytes())
-            .map_err(|_| HttpError::bad_request("the method is not valid"))?,
-    };
+    let method = from_wasi_method(request.method())
+        .ok_or_else(|| HttpError::bad_request("the method is not valid"))?;
     let path = request.path_with_query();
     Ok(Request::from_host(method, path, HostRequest::new(request)))
 }

@@ -8,6 +8,5 @@ pub(crate) mod stdio;
 
 pub use error::SocketError;
 pub use input::AsyncInputStream;
-pub(crate) use input::Ending;
 pub use output::AsyncOutputStream;
 pub(crate) use output::Closer;

@@ -1,0 +1,186 @@
+//! Answering wasi:http 0.3 requests: the application built once per instance, an event loop
+//! per request inside that request's component-model task, the response returned as soon as
+//! its head is ready and its body written by a task of the request's loop.
+//!
+//! `wasmtime serve` reuses a WASI 0.3 instance for many requests (up to 128, 16 at a time, by
+//! default). What an application can rely on:
+//! - the expression given to [`export_http!`](crate::export_http) is evaluated once per
+//!   instance, by its first request; the application's state (`App::state`) lives as long as
+//!   the instance and is shared by every request it serves, in the order they run;
+//! - each request has its own event loop: the tasks a handler spawns belong to its request,
+//!   run concurrently with other requests, may outlive the response (they are awaited before
+//!   the request's task ends), and are cancelled with it when the host cancels the request;
+//! - nothing else carries from one request to the next, and how many requests an instance
+//!   serves, and which, is the host's choice: state that must outlive an instance belongs in a
+//!   store outside it.
+
+use std::cell::OnceCell;
+use std::pin::pin;
+
+use futures_lite::StreamExt;
+use http::header::CONTENT_LENGTH;
+use http::{HeaderValue, Method, StatusCode};
+use wasip3::http::types::{ErrorCode, Fields, Request as HostRequestHandle, Response as Outgoing};
+use wasip3::{wit_future, wit_stream};
+use wit_bindgen::{FutureWriter, StreamWriter};
+
+use super::host::HostRequest;
+use crate::http::Body;
+use crate::http::fields::{from_wasi_method, to_fields};
+use crate::http::server::Request;
+use crate::http::server::export::IntoService;
+use crate::http::server::response::{CANNOT_UPGRADE, HttpError, IntoResponse, Parts, Response};
+use crate::http::server::{RouteError, Service};
+use crate::io::{AsyncOutputStream, AsyncWriteExt};
+use crate::runtime::Builder;
+use crate::runtime::event_loop::EventLoop;
+use crate::sync::oneshot;
+use crate::sys::driver::{Yield, drive};
+
+thread_local! {
+    /// The instance's application, built by its first request.
+    static SERVICE: OnceCell<Result<Service, RouteError>> = const { OnceCell::new() };
+}
+
+/// Answers one wasi:http request: called by the code [`export_http!`](crate::export_http)
+/// generates, with the expression that makes the application (evaluated by the instance's
+/// first request only).
+///
+/// The request runs on an event loop of its own inside this call's component-model task. The
+/// response is returned once the handler has produced it; the loop keeps running in the same
+/// task, writing the body and finishing every task the handler spawned.
+pub async fn serve_request<S: IntoService>(
+    make: impl FnOnce() -> S,
+    request: HostRequestHandle,
+) -> Result<Outgoing, ErrorCode> {
+    let service = SERVICE.with(|slot| slot.get_or_init(|| make().into_service()).clone());
+    let (sent, response) = oneshot::channel();
+    wit_bindgen::spawn_local(async move {
+        let root = pin!(async move {
+            let response = match (service, to_request(request)) {
+                (Ok(service), Ok(request)) => {
+                    let head_only = request.method() == Method::HEAD;
+                    respond(service.call(request).await, head_only)
+                }
+                (Err(error), _) => respond(HttpError::internal(error).into_response(), false),
+                (_, Err(error)) => respond(error.into_response(), false),
+            };
+            let _ = sent.send(response);
+        });
+        let mut event_loop = EventLoop::new(&Builder::new().finish_tasks(true), root);
+        drive(&mut event_loop, Yield::ToWitBindgen).await;
+        event_loop.shutdown();
+    });
+    match response.await {
+        Ok(response) => response,
+        Err(_) => Err(ErrorCode::InternalError(Some(
+            "the request's event loop ended without a response".into(),
+        ))),
+    }
+}
+
+/// A wasi:http request as a [`Request`]: the method and path now, the rest when asked for.
+fn to_request(request: HostRequestHandle) -> Result<Request, HttpError> {
+    let method = from_wasi_method(request.get_method())
+        .ok_or_else(|| HttpError::bad_request("the method is not valid"))?;
+    let path = request.get_path_with_query();
+    Ok(Request::from_host(method, path, HostRequest::new(request)))
+}
+
+/// The host's response for `response`: status and headers now; the body and trailers are
+/// written by a task of the request's loop. A response that cannot be sent as it is (a header
+/// wasi:http forbids, say) becomes a 500.
+fn respond(response: Response, head_only: bool) -> Result<Outgoing, ErrorCode> {
+    let Parts {
+        status,
+        mut headers,
+        body,
+        trailers,
+        upgrade,
+    } = response.into_parts();
+    if upgrade.is_some() {
+        let refusal = HttpError::new(StatusCode::NOT_IMPLEMENTED, CANNOT_UPGRADE);
+        return respond(refusal.into_response(), head_only);
+    }
+    if let Some(len) = body.len().filter(|_| !head_only) {
+        headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
+    }
+    let fields = match to_fields(&headers) {
+        Ok(fields) => fields,
+        Err(error) => {
+            let fallback = HttpError::internal(error).into_response();
+            return respond(fallback, head_only);
+        }
+    };
+    let has_body = !head_only && !body.is_empty();
+    let (contents, writer) = if has_body {
+        let (writer, reader) = wit_stream::new();
+        (Some(reader), Some(writer))
+    } else {
+        (None, None)
+    };
+    let (ending, ending_reader) = wit_future::new(|| Ok(None));
+    let (outgoing, _transmitted) = Outgoing::new(fields, contents, ending_reader);
+    if status != StatusCode::OK && outgoing.set_status_code(status.as_u16()).is_err() {
+        return Err(ErrorCode::InternalError(Some(format!(
+            "the host refused the status {status}"
+        ))));
+    }
+    if writer.is_some() || trailers.is_some() {
+        let body = if has_body { Some(body) } else { None };
+        drop(crate::spawn(send_body(writer, body, trailers, ending)));
+    }
+    Ok(outgoing)
+}
+
+/// The body's end: its trailers, or why it broke off.
+type Ending = FutureWriter<Result<Option<Fields>, ErrorCode>>;
+
+/// Writes the body, then ends it with its trailers. A body that fails mid-stream (its source
+/// failed, or the client went away) ends with an error, which the host reports; dropping the
+/// body's stream there cancels whatever produced it.
+async fn send_body(
+    writer: Option<StreamWriter<u8>>,
+    body: Option<Body>,
+    trailers: Option<crate::http::server::response::Trailers>,
+    ending: Ending,
+) {
+    if let (Some(writer), Some(body)) = (writer, body) {
+        if let Err(why) = write_body(writer, body).await {
+            let _ = ending.write(Err(ErrorCode::InternalError(Some(why)))).await;
+            return;
+        }
+    }
+    let Some(trailers) = trailers else {
+        // Without trailers: what the dropped writer says.
+        return;
+    };
+    match to_fields(&trailers.await) {
+        Ok(fields) => {
+            let _ = ending.write(Ok(Some(fields))).await;
+        }
+        Err(error) => {
+            eprintln!("wasio: the response trailers cannot be sent: {error}");
+            let why = format!("the response trailers cannot be sent: {error}");
+            let _ = ending.write(Err(ErrorCode::InternalError(Some(why)))).await;
+        }
+    }
+}
+
+/// Writes `body` to the host and ends the stream; why not, when it could not.
+async fn write_body(writer: StreamWriter<u8>, body: Body) -> Result<(), String> {
+    let mut out = AsyncOutputStream::new(writer);
+    match body.into_parts() {
+        Ok(bytes) => out.write_all(&bytes).await.map_err(|e| e.to_string())?,
+        Err(mut chunks) => {
+            while let Some(chunk) = chunks.next().await {
+                let chunk = chunk.map_err(|error| {
+                    eprintln!("wasio: the response body failed: {error}");
+                    error.to_string()
+                })?;
+                out.write_all(&chunk).await.map_err(|e| e.to_string())?;
+            }
+        }
+    }
+    out.close().await.map_err(|e| e.to_string())
+}

@@ -1,0 +1,60 @@
+//! The wasi:http 0.3 request behind a [`Request`](crate::http::server::Request) under
+//! `wasmtime serve`. Only the method and path are asked up front; the origin, the headers and
+//! the body when a handler wants them. Taking the body consumes the host's request, so its
+//! headers and origin are kept aside first.
+
+use std::cell::{OnceCell, RefCell};
+
+use wasip3::http::types::{Fields, Request, Scheme};
+
+use super::incoming::Incoming;
+
+pub(crate) struct HostRequest {
+    // Field order: the headers are the request's child and go first.
+    headers: Fields,
+    origin: OnceCell<Option<String>>,
+    /// The request, until its body is taken.
+    request: RefCell<Option<Request>>,
+}
+
+impl HostRequest {
+    pub(crate) fn new(request: Request) -> HostRequest {
+        HostRequest {
+            headers: request.get_headers(),
+            origin: OnceCell::new(),
+            request: RefCell::new(Some(request)),
+        }
+    }
+
+    /// `scheme://authority`, when the host knows the authority.
+    pub(crate) fn origin(&self) -> Option<String> {
+        self.origin
+            .get_or_init(|| {
+                let request = self.request.borrow();
+                let request = request.as_ref()?;
+                let authority = request.get_authority()?;
+                let scheme = match request.get_scheme() {
+                    Some(Scheme::Https) => "https",
+                    _ => "http",
+                };
+                Some(format!("{scheme}://{authority}"))
+            })
+            .clone()
+    }
+
+    /// The header fields, as the host gives them.
+    pub(crate) fn header_entries(&self) -> Vec<(String, Vec<u8>)> {
+        self.headers.copy_all()
+    }
+
+    /// The body, the first time it is asked for.
+    pub(crate) fn body(&self) -> Option<Incoming> {
+        self.origin();
+        let request = self.request.borrow_mut().take()?;
+        let (handled, handled_reader) = Incoming::handled();
+        Some(Incoming::new(
+            Request::consume_body(request, handled_reader),
+            handled,
+        ))
+    }
+}
