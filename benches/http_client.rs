@@ -10,6 +10,9 @@ use std::time::Instant;
 
 const ROUNDS: usize = 9;
 
+// Built with `--features p3` too: `main` then runs inside an async `wasi:cli/run` task.
+wasio::export_run!();
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [peer, url, n] = args.as_slice() else {

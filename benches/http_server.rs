@@ -37,6 +37,9 @@ fn app() -> App {
         )
 }
 
+// Built with `--features p3` too: `main` then runs inside an async `wasi:cli/run` task.
+wasio::export_run!();
+
 fn main() {
     let Some(addr) = std::env::args().nth(1) else {
         eprintln!("usage: http_server.wasm <addr>");

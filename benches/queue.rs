@@ -10,6 +10,9 @@ use std::time::{Duration, Instant};
 const ROUNDS: usize = 7;
 const STREAM_CAPACITY: usize = 1024;
 
+// Built with `--features p3` too: `main` then runs inside an async `wasi:cli/run` task.
+wasio::export_run!();
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [channel, workload, n] = args.as_slice() else {

@@ -13,6 +13,9 @@ use std::time::{Duration, Instant};
 /// Rounds per workload; the median is reported.
 const ROUNDS: usize = 7;
 
+// Built with `--features p3` too: `main` then runs inside an async `wasi:cli/run` task.
+wasio::export_run!();
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [runtime, workload, n] = args.as_slice() else {

@@ -10,6 +10,9 @@ use std::time::{Duration, Instant};
 const MESSAGE: usize = 64;
 const ROUNDS: usize = 3;
 
+// Built with `--features p3` too: `main` then runs inside an async `wasi:cli/run` task.
+wasio::export_run!();
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [runtime, connections, trips] = args.as_slice() else {

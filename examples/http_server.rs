@@ -5,7 +5,10 @@
 //! On its own socket, under `wasmtime run` (the main job; state lives as long as the server):
 //!     cargo run --example http_server -- 127.0.0.1:8080
 //!
-//! Under `wasmtime serve` (the component also exports wasi:http; one instance per request):
+//! Under `wasmtime serve` (the component also exports wasi:http). Built for WASI 0.2, every
+//! request gets a fresh instance, so `/items` starts empty each time; built for WASI 0.3
+//! (`--features p3`), an instance serves many requests and they share its items (see
+//! `examples/serve_state.rs`):
 //!     cargo build --example http_server
 //!     wasmtime serve -Scli target/wasm32-wasip2/debug/examples/http_server.wasm
 

@@ -1,8 +1,8 @@
 //! # wasio: asyncio and aiohttp for WebAssembly components
 //!
-//! wasio is an async runtime for `wasm32-wasip2` (WASI 0.2) components: a poll-based event
-//! loop over WASI pollables, with tasks, timers, queues, locks, streams and sockets in the
-//! shapes Python's asyncio gives them.
+//! wasio is an async runtime for `wasm32-wasip2` components: an event loop over the host's
+//! I/O, with tasks, timers, queues, locks, streams, sockets, HTTP and WebSockets in the shapes
+//! Python's asyncio and aiohttp give them, on WASI 0.2 or WASI 0.3 with one API.
 //!
 //! | asyncio | wasio |
 //! |---|---|
@@ -43,6 +43,25 @@
 //!
 //! Build for `wasm32-wasip2` and run under wasmtime: `wasmtime run app.wasm`. The event loop
 //! is single-threaded, like a component; everything here is `!Send` by design.
+//!
+//! ## Backends
+//!
+//! Without features wasio targets WASI 0.2: its event loop makes one `wasi:io/poll.poll`
+//! call per turn, and under `wasmtime serve` every request gets a fresh instance. With the
+//! `p3` feature (or on a `wasm32-wasip3` target) it targets WASI 0.3: its event loops run
+//! inside component-model tasks, and `wasmtime serve` reuses an instance for many requests,
+//! several at once, each on its own loop (see [`export_http!`] for what that means for an
+//! application's state). The API is the same; where a type must differ (the streams behind
+//! [`io::AsyncInputStream`], the error codes, `runtime::AsyncPollable` only under WASI 0.2) its documentation says so, and the README has the whole list.
+//!
+#![cfg_attr(
+    wasio_p3,
+    doc = "**This build uses the WASI 0.3 backend** (the `p3` feature): `wasi:*@0.3.0`."
+)]
+#![cfg_attr(
+    not(wasio_p3),
+    doc = "**This build uses the WASI 0.2 backend** (without the `p3` feature): `wasi:*@0.2.12`."
+)]
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
@@ -94,14 +113,27 @@ pub mod ws;
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 pub use runtime::{run, spawn, yield_now};
 
-/// Exports an HTTP application as the component's `wasi:http/incoming-handler`, so that
-/// `wasmtime serve` (or any wasi:http host) runs it: one line in the component's crate.
+/// Exports an HTTP application as the component's wasi:http handler, so that `wasmtime
+/// serve` (or any wasi:http host) runs it: one line in the component's crate.
 ///
 /// The argument is an expression giving an [`App`](http::server::App), a
 /// [`Service`](http::server::Service) or a single handler (`async fn(Request) -> impl
-/// IntoResponse`). It is evaluated for each request, on an event loop that runs until the
-/// response is sent and every task the handler spawned has finished. The component targets
-/// the `wasio:platform/proxy` world of `wit/`.
+/// IntoResponse`). Each request runs on an event loop of its own, until the response is sent
+/// and every task the handler spawned has finished.
+///
+/// - Under WASI 0.2 the export is `wasi:http/incoming-handler@0.2.12` (the component targets
+///   the `wasio:platform/proxy` world of `wit/`). The host makes a fresh instance for every
+///   request, so the expression is evaluated for each request and no state outlives one.
+/// - Under WASI 0.3 (the `p3` feature) the export is `wasi:http/handler@0.3.0` (world
+///   `wasio:platform/service-p3` of `wit/p3/`). An instance serves many requests, several at
+///   once (`wasmtime serve`: up to 128, 16 at a time): the expression is evaluated by the
+///   instance's first request only, and the application, with its
+///   [`state`](http::server::App::state), is shared by all the instance's requests for as long
+///   as the instance lives. Each request's loop runs its own tasks, beside the other
+///   requests'; its response is returned as soon as the handler has made it, while its body
+///   and its spawned tasks go on; the host cancelling the request cancels them. How many
+///   requests an instance serves, and which, is the host's choice: state that must outlive
+///   an instance belongs in a store outside it. `examples/serve_state.rs` shows each point.
 ///
 /// `examples/hello_server.rs`, shown in the [crate documentation](crate#examples), is a
 /// whole component built this way: `wasio::export_http!(hello);` for an
@@ -111,7 +143,8 @@ pub use runtime::{run, spawn, yield_now};
 /// `wasio::export_http!(App::new().route("/", get(|_| async { "Hello, World!" })));`.
 ///
 /// A crate that exports HTTP is a library with `crate-type = ["cdylib"]` (or a binary
-/// without a `main` that does anything); `wasmtime serve -Scli component.wasm` serves it.
+/// without a `main` that does anything); `wasmtime serve -Scli component.wasm` serves it
+/// (`-Scli`: Rust's standard library imports `wasi:cli`).
 #[macro_export]
 macro_rules! export_http {
     ($app:expr) => {

@@ -1,4 +1,5 @@
-//! The event loop: tasks, the reactor over `wasi:io/poll`, and the timers.
+//! The event loop: tasks, the timers and the cooperative budget, over the host layer (the
+//! reactor over `wasi:io/poll` under WASI 0.2; component-model tasks under WASI 0.3).
 //!
 //! | asyncio | wasio |
 //! |---|---|
@@ -7,14 +8,18 @@
 //! | `task.cancel()`, `task.done()` | [`JoinHandle::abort`], [`JoinHandle::is_finished`] |
 //! | `asyncio.TaskGroup` | [`TaskGroup`] |
 //! | `await asyncio.sleep(0)` | [`yield_now`] |
-//! | `loop.add_reader`-style waits | [`AsyncPollable`], [`wait_for`] |
+//! | `loop.add_reader`-style waits | `AsyncPollable`, `wait_for` (WASI 0.2: WASI 0.3 has no pollables) |
 //!
-//! One event loop runs per thread (a WASI 0.2 component has one thread). Each turn it polls
-//! the runnable tasks in wake order, up to [`Builder::tasks_per_turn`], then makes at most one
-//! `poll` call listing the pollables some task waits on, plus the earliest timer deadline. It
-//! blocks in `poll` only when no task is runnable. A task is queued once however many times
-//! it is woken, and every wasio future that completes without waiting spends from a per-poll
-//! budget ([`Builder::task_budget`]), so no task can starve timers, I/O or other tasks.
+//! One event loop runs per [`run`] (and one per request a wasi:http export answers); a
+//! component has one thread, so under WASI 0.2 one loop runs at a time, and under WASI 0.3
+//! several may be alive at once, each inside its own component-model task. Each turn polls
+//! the runnable tasks in wake order, up to [`Builder::tasks_per_turn`]; then the loop waits on
+//! the host: WASI 0.2 makes at most one `poll` call listing the pollables some task waits on
+//! plus the earliest timer deadline, WASI 0.3 gives its task back to the host (at once when
+//! tasks are still runnable) with one `monotonic-clock.wait-until` for the earliest deadline.
+//! It blocks only when no task is runnable. A task is queued once however many times it is
+//! woken, and every wasio future that completes without waiting spends from a per-poll budget
+//! ([`Builder::task_budget`]), so no task can starve timers, I/O or other tasks.
 
 mod coop;
 pub(crate) mod event_loop;

@@ -10,8 +10,10 @@ use super::event_loop::EventLoop;
 ///
 /// Each turn of the loop polls the root future if it was woken, then the tasks that were
 /// runnable when the turn began (in wake order, at most
-/// [`tasks_per_turn`](Builder::tasks_per_turn)), then makes at most one `wasi:io/poll.poll`
-/// call, which blocks only when nothing is runnable.
+/// [`tasks_per_turn`](Builder::tasks_per_turn)), then waits on the host, blocking only when
+/// nothing is runnable: one `wasi:io/poll.poll` call under WASI 0.2; under WASI 0.3 the loop
+/// runs inside the component-model task of the program's `wasi:cli/run@0.3.0` export (which
+/// [`#[wasio::main]`](crate::main) or [`export_run!`](crate::export_run) adds) and blocks it.
 ///
 /// When the root future completes, tasks that are still pending are cancelled: their futures
 /// are dropped (releasing their pollables and timers) before `run` returns, and their
@@ -20,9 +22,10 @@ use super::event_loop::EventLoop;
 ///
 /// # Panics
 ///
-/// When called inside a running `run` (one event loop per thread), or when the root future
-/// waits while no task can run and nothing is waited on (a deadlock that would otherwise
-/// hang the component).
+/// When called inside a running `run` (one event loop per thread); under WASI 0.2 when the
+/// root future waits while no task can run and nothing is waited on (a deadlock that would
+/// otherwise hang the component; WASI 0.3 cannot tell one, and waits); under WASI 0.3 when
+/// `main` does not run inside the task of `export_run!` (a synchronous export may not block).
 ///
 /// # Example
 ///

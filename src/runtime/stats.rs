@@ -8,15 +8,18 @@ use super::state;
 pub struct Stats {
     /// Spawned tasks that have neither finished nor been cancelled.
     pub tasks: usize,
-    /// Pollables registered through [`AsyncPollable`](crate::runtime::AsyncPollable)s.
+    /// Pollables registered through `runtime::AsyncPollable`s (WASI 0.2; 0 under WASI 0.3,
+    /// which has none).
     pub pollables: usize,
-    /// Registered pollables that some future is waiting on (those listed in `poll`).
+    /// Registered pollables that some future is waiting on (those listed in `poll`; 0 under
+    /// WASI 0.3).
     pub waiting: usize,
     /// Pending timers ([`sleep`](crate::time::sleep)s, timeouts, intervals).
     pub timers: usize,
-    /// `wasi:io/poll.poll` calls since the current [`run`](crate::run) started.
+    /// Times the loop waited on the host since it started: `wasi:io/poll.poll` calls under
+    /// WASI 0.2; under WASI 0.3, times it gave its component-model task back to the host.
     pub polls: u64,
-    /// Turns of the loop since the current [`run`](crate::run) started.
+    /// Turns of the loop since it started.
     pub turns: u64,
 }
 

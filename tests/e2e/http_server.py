@@ -15,7 +15,7 @@ import sys
 
 import aiohttp
 
-from processes import EXAMPLES, check, free_port, start, stop
+from processes import BACKEND, EXAMPLES, check, free_port, start, stop
 
 WASM = os.path.join(EXAMPLES, "http_server.wasm")
 HELLO = os.path.join(EXAMPLES, "hello_server.wasm")
@@ -54,8 +54,10 @@ async def with_aiohttp(kind, base):
             check(await r.json() == {"name": "apple"}, "POST /items echo")
         async with session.get(f"{base}/items") as r:
             items = await r.json()
-            # Under `wasmtime serve` every request has a fresh instance, so state is per request.
-            expected = [] if kind == "serve" else [{"name": "apple"}]
+            # Under `wasmtime serve` WASI 0.2 gives every request a fresh instance, so state is
+            # per request; WASI 0.3 reuses the instance, and these sequential requests are
+            # the first of a fresh server, so the one instance answers them all.
+            expected = [] if kind == "serve" and BACKEND == "p2" else [{"name": "apple"}]
             check(items == expected, f"GET /items gave {items}")
         async with session.post(f"{base}/items", data=b"{oops") as r:
             check(r.status == 400, f"bad JSON gave {r.status}")
@@ -66,7 +68,9 @@ async def with_aiohttp(kind, base):
             check(r.headers.get("transfer-encoding") == "chunked", "streamed as chunks")
         async with session.get(f"{base}/whoami?x=1", headers={"user-agent": "e2e/1"}) as r:
             seen = await r.json()
-            expected = {"method": "GET", "url": f"{base}/whoami?x=1", "user_agent": "e2e/1"}
+            # wasmtime 48's serve gives a WASI 0.3 request no authority and no host header.
+            origin = "" if kind == "serve" and BACKEND == "p3" else base
+            expected = {"method": "GET", "url": f"{origin}/whoami?x=1", "user_agent": "e2e/1"}
             check(seen == expected, f"whoami: {seen}")
         async with session.get(f"{base}/nope") as r:
             check(r.status == 404, f"404 gave {r.status}")

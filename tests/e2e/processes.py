@@ -9,7 +9,14 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-EXAMPLES = os.path.join(ROOT, "target", "wasm32-wasip2", "debug", "examples")
+# Which backend's builds to run: WASIO_BACKEND=p3 takes those of `--features p3`, which
+# scripts/test builds into target/p3 so that both sets stand side by side.
+BACKEND = os.environ.get("WASIO_BACKEND", "p2")
+if BACKEND not in ("p2", "p3"):
+    sys.exit(f"WASIO_BACKEND is p2 or p3, not {BACKEND!r}")
+TARGET = os.path.join(ROOT, "target", *(["p3"] if BACKEND == "p3" else []), "wasm32-wasip2")
+EXAMPLES = os.path.join(TARGET, "debug", "examples")
+EXAMPLES_RELEASE = os.path.join(TARGET, "release", "examples")
 
 
 def free_port():

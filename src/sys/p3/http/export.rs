@@ -14,8 +14,11 @@
 //!   serves, and which, is the host's choice: state that must outlive an instance belongs in a
 //!   store outside it.
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
+use std::future::{Future, poll_fn};
 use std::pin::pin;
+use std::rc::Rc;
+use std::task::Poll;
 
 use futures_lite::StreamExt;
 use http::header::CONTENT_LENGTH;
@@ -34,7 +37,6 @@ use crate::http::server::{RouteError, Service};
 use crate::io::{AsyncOutputStream, AsyncWriteExt};
 use crate::runtime::Builder;
 use crate::runtime::event_loop::EventLoop;
-use crate::sync::oneshot;
 use crate::sys::driver::{Yield, drive};
 
 thread_local! {
@@ -54,29 +56,57 @@ pub async fn serve_request<S: IntoService>(
     request: HostRequestHandle,
 ) -> Result<Outgoing, ErrorCode> {
     let service = SERVICE.with(|slot| slot.get_or_init(|| make().into_service()).clone());
-    let (sent, response) = oneshot::channel();
-    wit_bindgen::spawn_local(async move {
+    let response: Rc<Cell<Option<Result<Outgoing, ErrorCode>>>> = Rc::default();
+    let answer = response.clone();
+    let mut serving = Box::pin(async move {
         let root = pin!(async move {
-            let response = match (service, to_request(request)) {
+            let (response, head_only) = match (service, to_request(request)) {
                 (Ok(service), Ok(request)) => {
                     let head_only = request.method() == Method::HEAD;
-                    respond(service.call(request).await, head_only)
+                    (service.call(request).await, head_only)
                 }
-                (Err(error), _) => respond(HttpError::internal(error).into_response(), false),
-                (_, Err(error)) => respond(error.into_response(), false),
+                (Err(error), _) => (HttpError::internal(error).into_response(), false),
+                (_, Err(error)) => (error.into_response(), false),
             };
-            let _ = sent.send(response);
+            match respond(response, head_only) {
+                Ok((outgoing, rest)) => {
+                    answer.set(Some(Ok(outgoing)));
+                    // The body goes once the host has the response; this is the request's
+                    // own future, so no task is needed for it.
+                    if let Some(rest) = rest {
+                        rest.send().await;
+                    }
+                }
+                Err(code) => answer.set(Some(Err(code))),
+            }
         });
         let mut event_loop = EventLoop::new(&Builder::new().finish_tasks(true), root);
         drive(&mut event_loop, Yield::ToWitBindgen).await;
         event_loop.shutdown();
     });
-    match response.await {
-        Ok(response) => response,
-        Err(_) => Err(ErrorCode::InternalError(Some(
-            "the request's event loop ended without a response".into(),
-        ))),
+    // The loop runs inside this call until the response is ready (looked for after every
+    // poll, so that handing it over takes no wake-up), then in the same component-model task
+    // after the call has returned it. Its wakers go through the loop, which takes the waker
+    // of whoever polls it next.
+    let ended = poll_fn(|cx| {
+        let ended = serving.as_mut().poll(cx).is_ready();
+        match response.take() {
+            Some(response) => Poll::Ready((response, ended)),
+            None if ended => Poll::Ready((
+                Err(ErrorCode::InternalError(Some(
+                    "the request's event loop ended without a response".into(),
+                ))),
+                true,
+            )),
+            None => Poll::Pending,
+        }
+    })
+    .await;
+    let (response, ended) = ended;
+    if !ended {
+        wit_bindgen::spawn_local(serving);
     }
+    response
 }
 
 /// A wasi:http request as a [`Request`]: the method and path now, the rest when asked for.
@@ -87,10 +117,10 @@ fn to_request(request: HostRequestHandle) -> Result<Request, HttpError> {
     Ok(Request::from_host(method, path, HostRequest::new(request)))
 }
 
-/// The host's response for `response`: status and headers now; the body and trailers are
-/// written by a task of the request's loop. A response that cannot be sent as it is (a header
-/// wasi:http forbids, say) becomes a 500.
-fn respond(response: Response, head_only: bool) -> Result<Outgoing, ErrorCode> {
+/// The host's response for `response`, its status and headers set, and what is still to be
+/// sent of it (its body and trailers, unless it has neither). A response that cannot be sent
+/// as it is (a header wasi:http forbids, say) becomes a 500.
+fn respond(response: Response, head_only: bool) -> Result<(Outgoing, Option<Rest>), ErrorCode> {
     let Parts {
         status,
         mut headers,
@@ -120,59 +150,77 @@ fn respond(response: Response, head_only: bool) -> Result<Outgoing, ErrorCode> {
         (None, None)
     };
     let (ending, ending_reader) = wit_future::new(|| Ok(None));
+    // A body of complete bytes can only break off if the client goes away, which the host
+    // knows: without trailers, its end is settled now (the writer, dropped, says "none"),
+    // before the host holds the reader. A streamed body keeps its end to report a failure.
+    let ending = (trailers.is_some() || body.len().is_none()).then_some(ending);
     let (outgoing, _transmitted) = Outgoing::new(fields, contents, ending_reader);
     if status != StatusCode::OK && outgoing.set_status_code(status.as_u16()).is_err() {
         return Err(ErrorCode::InternalError(Some(format!(
             "the host refused the status {status}"
         ))));
     }
-    if writer.is_some() || trailers.is_some() {
-        let body = if has_body { Some(body) } else { None };
-        drop(crate::spawn(send_body(writer, body, trailers, ending)));
-    }
-    Ok(outgoing)
+    let rest = Rest {
+        body: writer.map(|writer| (writer, body)),
+        trailers,
+        ending,
+    };
+    let rest = (rest.body.is_some() || rest.ending.is_some()).then_some(rest);
+    Ok((outgoing, rest))
 }
 
-/// The body's end: its trailers, or why it broke off.
-type Ending = FutureWriter<Result<Option<Fields>, ErrorCode>>;
-
-/// Writes the body, then ends it with its trailers. A body that fails mid-stream (its source
-/// failed, or the client went away) ends with an error, which the host reports; dropping the
-/// body's stream there cancels whatever produced it.
-async fn send_body(
-    writer: Option<StreamWriter<u8>>,
-    body: Option<Body>,
+/// What is sent of a response after its head: the body, then its end (its trailers, or why it
+/// broke off), unless that was settled with the head.
+struct Rest {
+    body: Option<(StreamWriter<u8>, Body)>,
     trailers: Option<crate::http::server::response::Trailers>,
-    ending: Ending,
-) {
-    if let (Some(writer), Some(body)) = (writer, body) {
-        if let Err(why) = write_body(writer, body).await {
-            let _ = ending.write(Err(ErrorCode::InternalError(Some(why)))).await;
+    ending: Option<FutureWriter<Result<Option<Fields>, ErrorCode>>>,
+}
+
+impl Rest {
+    /// Writes the body, then ends it with its trailers. A body that fails mid-stream (its
+    /// source failed, or the client went away) ends with an error, which the host reports;
+    /// dropping the body's stream there cancels whatever produced it.
+    async fn send(self) {
+        let Rest {
+            body,
+            trailers,
+            ending,
+        } = self;
+        if let Some((writer, body)) = body {
+            if let Err(why) = write_body(writer, body).await {
+                if let Some(ending) = ending {
+                    let _ = ending.write(Err(ErrorCode::InternalError(Some(why)))).await;
+                }
+                return;
+            }
+        }
+        let (Some(trailers), Some(ending)) = (trailers, ending) else {
             return;
-        }
-    }
-    let Some(trailers) = trailers else {
-        // Without trailers: what the dropped writer says.
-        return;
-    };
-    match to_fields(&trailers.await) {
-        Ok(fields) => {
-            let _ = ending.write(Ok(Some(fields))).await;
-        }
-        Err(error) => {
-            eprintln!("wasio: the response trailers cannot be sent: {error}");
-            let why = format!("the response trailers cannot be sent: {error}");
-            let _ = ending.write(Err(ErrorCode::InternalError(Some(why)))).await;
+        };
+        match to_fields(&trailers.await) {
+            Ok(fields) => {
+                let _ = ending.write(Ok(Some(fields))).await;
+            }
+            Err(error) => {
+                eprintln!("wasio: the response trailers cannot be sent: {error}");
+                let why = format!("the response trailers cannot be sent: {error}");
+                let _ = ending.write(Err(ErrorCode::InternalError(Some(why)))).await;
+            }
         }
     }
 }
 
 /// Writes `body` to the host and ends the stream; why not, when it could not.
-async fn write_body(writer: StreamWriter<u8>, body: Body) -> Result<(), String> {
-    let mut out = AsyncOutputStream::new(writer);
+async fn write_body(mut writer: StreamWriter<u8>, body: Body) -> Result<(), String> {
     match body.into_parts() {
-        Ok(bytes) => out.write_all(&bytes).await.map_err(|e| e.to_string())?,
+        // Complete bytes go in one host write.
+        Ok(bytes) => match writer.write_all(Vec::from(bytes)).await {
+            unwritten if unwritten.is_empty() => Ok(()),
+            _ => Err("the client went away".into()),
+        },
         Err(mut chunks) => {
+            let mut out = AsyncOutputStream::new(writer);
             while let Some(chunk) = chunks.next().await {
                 let chunk = chunk.map_err(|error| {
                     eprintln!("wasio: the response body failed: {error}");
@@ -180,7 +228,7 @@ async fn write_body(writer: StreamWriter<u8>, body: Body) -> Result<(), String> 
                 })?;
                 out.write_all(&chunk).await.map_err(|e| e.to_string())?;
             }
+            out.close().await.map_err(|e| e.to_string())
         }
     }
-    out.close().await.map_err(|e| e.to_string())
 }

@@ -11,7 +11,7 @@ use super::incoming::Incoming;
 
 pub(crate) struct HostRequest {
     // Field order: the headers are the request's child and go first.
-    headers: Fields,
+    headers: OnceCell<Option<Fields>>,
     origin: OnceCell<Option<String>>,
     /// The request, until its body is taken.
     request: RefCell<Option<Request>>,
@@ -20,19 +20,31 @@ pub(crate) struct HostRequest {
 impl HostRequest {
     pub(crate) fn new(request: Request) -> HostRequest {
         HostRequest {
-            headers: request.get_headers(),
+            headers: OnceCell::new(),
             origin: OnceCell::new(),
             request: RefCell::new(Some(request)),
         }
     }
 
-    /// `scheme://authority`, when the host knows the authority.
+    /// The request's headers, fetched the first time (they outlive the request's body).
+    fn headers(&self) -> Option<&Fields> {
+        self.headers
+            .get_or_init(|| self.request.borrow().as_ref().map(Request::get_headers))
+            .as_ref()
+    }
+
+    /// `scheme://authority`, when the host tells the authority: the request's own, or its
+    /// `host` header. (wasmtime 48's `serve` gives a WASI 0.3 request neither, so there a
+    /// request's URL is its path and query only.)
     pub(crate) fn origin(&self) -> Option<String> {
         self.origin
             .get_or_init(|| {
                 let request = self.request.borrow();
                 let request = request.as_ref()?;
-                let authority = request.get_authority()?;
+                let authority = request.get_authority().or_else(|| {
+                    let host = self.headers()?.get("host").into_iter().next()?;
+                    String::from_utf8(host).ok()
+                })?;
                 let scheme = match request.get_scheme() {
                     Some(Scheme::Https) => "https",
                     _ => "http",
@@ -44,11 +56,13 @@ impl HostRequest {
 
     /// The header fields, as the host gives them.
     pub(crate) fn header_entries(&self) -> Vec<(String, Vec<u8>)> {
-        self.headers.copy_all()
+        self.headers().map(Fields::copy_all).unwrap_or_default()
     }
 
     /// The body, the first time it is asked for.
     pub(crate) fn body(&self) -> Option<Incoming> {
+        // What is read of the request from the host goes first: the body consumes it.
+        self.headers();
         self.origin();
         let request = self.request.borrow_mut().take()?;
         let (handled, handled_reader) = Incoming::handled();

@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""End-to-end: the serve_state example under `wasmtime serve -Scli`, driven by aiohttp, with
+what each backend promises about instances (WASIO_BACKEND=p2 or p3; p2 by default).
+
+Both: 64 concurrent requests that each wait 100 ms finish in well under 64 x 100 ms; a
+handler error gives 500 and the next request is answered; a task spawned by a handler
+finishes after its response, which is not held back by it.
+WASI 0.2: every request has a fresh instance (x-request is always 1).
+WASI 0.3: an instance serves request after request, sharing its state (x-request counts up
+on each instance);
+a client that goes away mid-stream cancels its own stream only, while another stream on the
+same instance goes on; the spawned task's work shows in a later request.
+
+Run with the project's .venv Python (aiohttp), after building the example (release)."""
+
+import asyncio
+import os
+import sys
+import time
+
+import aiohttp
+
+from processes import BACKEND, EXAMPLES_RELEASE, check, free_port, start, stop
+
+WASM = os.path.join(EXAMPLES_RELEASE, "serve_state.wasm")
+
+
+async def get(session, url):
+    """Status, body, and the instance and request number the answer names."""
+    async with session.get(url) as r:
+        body = await r.text()
+        return r.status, body, r.headers.get("x-instance"), int(r.headers.get("x-request", 0))
+
+
+async def stats(session, base):
+    async with session.get(f"{base}/stats") as r:
+        return r.headers.get("x-instance"), await r.json()
+
+
+async def concurrency(session, base):
+    start_at = time.monotonic()
+    replies = await asyncio.gather(*(get(session, f"{base}/sleep?ms=100") for _ in range(64)))
+    took = time.monotonic() - start_at
+    check(all(status == 200 and body == "slept\n" for status, body, _, _ in replies), "64 sleeps")
+    check(took < 1.5, f"64 concurrent 100 ms requests took {took:.2f} s")
+    print(f"64 concurrent requests waiting 100 ms each: {took * 1000:.0f} ms")
+
+
+async def errors_and_background(session, base):
+    status, _, failed_on, _ = await get(session, f"{base}/fail")
+    check(status == 500, f"/fail gave {status}")
+    status, body, _, _ = await get(session, f"{base}/")
+    check(status == 200 and body.startswith("Hello"), f"after a failure: {status} {body!r}")
+    start_at = time.monotonic()
+    status, body, later_on, _ = await get(session, f"{base}/later")
+    took = time.monotonic() - start_at
+    check(status == 200 and body == "started\n", f"/later: {status} {body!r}")
+    check(took < 0.15, f"/later waited for its background task: {took:.3f} s")
+    return failed_on, later_on
+
+
+async def p2_checks(session, base):
+    seen = set()
+    for _ in range(5):
+        status, _, instance, number = await get(session, f"{base}/")
+        check(status == 200 and number == 1, f"a fresh instance counts one request: {number}")
+        seen.add(instance)
+    check(len(seen) == 5, f"five requests, five instances: {seen}")
+
+
+async def p3_state(session, base):
+    """A later request on an instance sees what the earlier ones left (its counter); which
+    instance answers is the host's choice, and a reused one answers most."""
+    per_instance = {}
+    for _ in range(20):
+        _, _, instance, number = await get(session, f"{base}/")
+        per_instance.setdefault(instance, []).append(number)
+    for instance, numbers in per_instance.items():
+        check(numbers == sorted(set(numbers)), f"instance {instance} counted {numbers}")
+    check(
+        max(len(numbers) for numbers in per_instance.values()) >= 2,
+        f"20 sequential requests and no instance reused: {per_instance}",
+    )
+
+
+async def p3_background(session, base, later_on):
+    """The task /later spawned finished after its response, on its instance."""
+    await asyncio.sleep(0.3)
+    for _ in range(20):
+        instance, counters = await stats(session, base)
+        if instance == later_on:
+            check(counters["background_done"] >= 1, f"background task: {counters}")
+            break
+    else:
+        raise AssertionError("no later request reached the instance that ran /later")
+
+
+async def p3_streams(session, base):
+    """Two streams on one instance; the first client goes away, the second goes on."""
+    for attempt in range(10):
+        first = await session.get(f"{base}/ticks")
+        second = await session.get(f"{base}/ticks")
+        instance = first.headers.get("x-instance")
+        if second.headers.get("x-instance") != instance:
+            first.close()
+            second.close()
+            await asyncio.sleep(IDLE_TIMEOUT + 0.5)
+            continue
+        for response in (first, second):
+            for _ in range(2):
+                check(await response.content.readline() == b"tick\n", "a tick")
+        _, before = await stats_on(session, base, instance)
+        first.close()
+        await asyncio.sleep(0.2)
+        for _ in range(5):
+            check(await second.content.readline() == b"tick\n", "the other stream goes on")
+        _, after = await stats_on(session, base, instance)
+        check(
+            after["cancelled_streams"] == before["cancelled_streams"] + 1,
+            f"one stream cancelled: {before} -> {after}",
+        )
+        second.close()
+        await asyncio.sleep(0.2)
+        _, last = await stats_on(session, base, instance)
+        check(
+            last["cancelled_streams"] == before["cancelled_streams"] + 2,
+            f"then the other: {after} -> {last}",
+        )
+        print(f"a client going away cancelled its own stream only (attempt {attempt + 1})")
+        return
+    raise AssertionError("two streams never landed on the same instance")
+
+
+async def stats_on(session, base, instance):
+    """The counters of `instance`, asked until a request reaches it."""
+    for _ in range(50):
+        seen, counters = await stats(session, base)
+        if seen == instance:
+            return seen, counters
+    raise AssertionError(f"no request reached instance {instance}")
+
+
+# wasmtime serve drops an instance idle this long (its --idle-instance-timeout default), so
+# that the host's pool is down to one instance for the checks that need one.
+IDLE_TIMEOUT = 1.0
+
+
+async def scenario(base):
+    async with aiohttp.ClientSession() as session:
+        if BACKEND == "p3":
+            await p3_state(session, base)
+        await concurrency(session, base)
+        await asyncio.sleep(IDLE_TIMEOUT + 0.5)
+        _, later_on = await errors_and_background(session, base)
+        if BACKEND == "p3":
+            await p3_background(session, base, later_on)
+            await p3_streams(session, base)
+        else:
+            await p2_checks(session, base)
+
+
+def main():
+    port = free_port()
+    command = ["wasmtime", "serve", "-Scli", "--addr", f"127.0.0.1:{port}", WASM]
+    process = start(command, port, name="serve_state")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        asyncio.run(scenario(base))
+    except AssertionError as error:
+        sys.exit(f"serve_state ({BACKEND}, {base}): {error}\nwasmtime said:\n{stop(process)[-3000:]}")
+    stop(process)
+    print(f"serve_state under wasmtime serve ({BACKEND}): instances behaved as documented")
+
+
+main()
