@@ -10,7 +10,7 @@ use std::task::{Context, Poll};
 use super::coop;
 use super::join_handle::JoinError;
 use super::run::Builder;
-use super::state::{self, Enter, State};
+use super::state::{self, State};
 use super::waker::{Wake, WakerRef};
 
 /// What a turn left behind.
@@ -33,6 +33,8 @@ pub(crate) struct EventLoop<'f, F: Future> {
     tasks_per_turn: usize,
     finish_tasks: bool,
     shut_down: bool,
+    /// Polls of the root future and of tasks since the loop started.
+    polled: u64,
 }
 
 impl<'f, F: Future> EventLoop<'f, F> {
@@ -60,7 +62,20 @@ impl<'f, F: Future> EventLoop<'f, F> {
             tasks_per_turn: builder.tasks_per_turn,
             finish_tasks: builder.finish_tasks,
             shut_down: false,
+            polled: 0,
         }
+    }
+
+    /// How many tasks one turn polls at most.
+    #[cfg(wasio_p3)]
+    pub(crate) fn tasks_per_turn(&self) -> usize {
+        self.tasks_per_turn
+    }
+
+    /// Polls of the root future and of tasks since the loop started: the work it has done.
+    #[cfg(wasio_p3)]
+    pub(crate) fn polled(&self) -> u64 {
+        self.polled
     }
 
     /// The loop's state.
@@ -68,9 +83,10 @@ impl<'f, F: Future> EventLoop<'f, F> {
         &self.scope
     }
 
-    /// Makes this the current loop until the guard is dropped.
-    pub(crate) fn enter(&self) -> Enter {
-        Enter::new(&self.scope)
+    /// Runs `f` with this as the current loop.
+    pub(crate) fn entered<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
+        let scope = self.scope.clone();
+        state::enter(&scope, || f(self))
     }
 
     /// One turn, with the loop entered: polls the root future if it was woken, then the tasks
@@ -84,6 +100,7 @@ impl<'f, F: Future> EventLoop<'f, F> {
             let waker = WakerRef::new(&self.root);
             let mut cx = Context::from_waker(&waker);
             coop::reset(s);
+            self.polled += 1;
             if let Poll::Ready(done) = self.future.as_mut().poll(&mut cx) {
                 self.output = Some(done);
             }
@@ -95,12 +112,15 @@ impl<'f, F: Future> EventLoop<'f, F> {
         for _ in 0..runnable {
             let task = s.queue.borrow_mut().pop_front();
             let Some(task) = task else { break };
+            self.polled += 1;
             task.run();
         }
         if self.output.is_some() && self.finish_tasks && s.live.get() == 0 {
             return Step::Done(self.output.take().expect("just checked"));
         }
-        if s.queue.borrow().is_empty() && !self.root.woken.get() {
+        // Once the root is done its waker means nothing (a task it left may still wake it).
+        let root_waits = self.output.is_none() && self.root.woken.get();
+        if s.queue.borrow().is_empty() && !root_waits {
             Step::Idle
         } else {
             Step::Busy
@@ -123,8 +143,13 @@ impl<'f, F: Future> EventLoop<'f, F> {
             return;
         }
         self.shut_down = true;
-        let _entered = self.enter();
-        let s = &*self.scope;
+        let scope = self.scope.clone();
+        state::enter(&scope, || Self::cancel_everything(&scope));
+        scope.close();
+    }
+
+    /// Cancels every task of `s`, and the tasks their destructors spawn, and drops the timers.
+    fn cancel_everything(s: &State) {
         loop {
             let mut tasks: Vec<_> = s.parked.borrow_mut().drain().collect();
             tasks.extend(s.queue.borrow_mut().drain(..));
@@ -139,7 +164,6 @@ impl<'f, F: Future> EventLoop<'f, F> {
                 task.cancel(JoinError::Shutdown);
             }
         }
-        s.close();
     }
 }
 

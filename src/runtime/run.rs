@@ -88,9 +88,10 @@ impl Builder {
     }
 
     /// Whether `run` waits, once the root future is done, for the tasks still running to
-    /// finish (instead of cancelling them). Tasks that can never finish (nothing can wake
-    /// them) are still cancelled. The wasi:http export runs this way, so work a handler
-    /// spawned completes after its response.
+    /// finish (instead of cancelling them). Under WASI 0.2, tasks that can never finish
+    /// (nothing can wake them) are still cancelled; WASI 0.3 cannot tell those from tasks
+    /// waiting on the host, and waits for them. The wasi:http export runs this way, so work a
+    /// handler spawned completes after its response.
     ///
     /// ```
     /// use std::cell::Cell;

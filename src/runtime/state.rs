@@ -78,10 +78,15 @@ impl State {
     }
 
     /// Makes the loop run again when it is not running now: wakes what drives it.
+    #[inline]
     pub(crate) fn wake_host(&self) {
-        if self.active.get() {
-            return;
+        if !self.active.get() {
+            self.wake_host_now();
         }
+    }
+
+    #[inline(never)]
+    fn wake_host_now(&self) {
         let waker = self.host_waker.borrow();
         if let Some(waker) = waker.as_ref() {
             waker.wake_by_ref();
@@ -108,36 +113,46 @@ impl State {
 }
 
 thread_local! {
-    /// The loop being polled on this thread, if any.
-    static CURRENT: RefCell<Option<Rc<State>>> = const { RefCell::new(None) };
+    /// The loop being polled on this thread, if any: set by `enter` for the length of a call.
+    static CURRENT: Cell<*const State> = const { Cell::new(std::ptr::null()) };
 }
 
-/// Makes `state` the current loop until dropped, then restores the one before.
-pub(crate) struct Enter {
-    previous: Option<Rc<State>>,
-}
-
-impl Enter {
-    pub(crate) fn new(state: &Rc<State>) -> Enter {
-        state.active.set(true);
-        let previous = CURRENT.with(|current| current.replace(Some(state.clone())));
-        Enter { previous }
+/// Runs `f` with `state` as the current loop, then restores the one before (calls nest).
+pub(crate) fn enter<R>(state: &Rc<State>, f: impl FnOnce() -> R) -> R {
+    /// Puts the previous loop back, and this one's `active` flag, however `f` ends.
+    struct Leave<'a> {
+        state: &'a State,
+        previous: *const State,
+        was_active: bool,
     }
-}
-
-impl Drop for Enter {
-    fn drop(&mut self) {
-        let left = CURRENT.with(|current| current.replace(self.previous.take()));
-        if let Some(state) = &left {
-            state.active.set(false);
+    impl Drop for Leave<'_> {
+        fn drop(&mut self) {
+            CURRENT.with(|current| current.set(self.previous));
+            self.state.active.set(self.was_active);
         }
-        drop(left);
     }
+    let _leave = Leave {
+        state,
+        previous: CURRENT.with(|current| current.replace(Rc::as_ptr(state))),
+        was_active: state.active.replace(true),
+    };
+    f()
+}
+
+/// The current loop, if any.
+fn get() -> Option<&'static State> {
+    let current = CURRENT.with(Cell::get);
+    // SAFETY: a non-null pointer was set by a call of `enter` that has not returned yet (it
+    // puts the previous pointer back when it does), from an `Rc` that call borrows: the state
+    // is alive until then. The reference is only lent to the closures of `with`, `try_with`
+    // and `current`, which cannot keep it past the `enter` they run in (a loop is entered
+    // only around polls, which those closures cannot outlast). One thread only.
+    unsafe { current.as_ref() }
 }
 
 /// Whether a loop is being polled on this thread.
 pub(crate) fn is_running() -> bool {
-    CURRENT.with(|current| current.borrow().is_some())
+    get().is_some()
 }
 
 /// Runs `f` with the current loop.
@@ -147,27 +162,66 @@ pub(crate) fn is_running() -> bool {
 /// When no loop is running: `what` (a wasio future or function) would otherwise wait for an
 /// event loop that never comes.
 pub(crate) fn with<R>(what: &str, f: impl FnOnce(&State) -> R) -> R {
-    CURRENT.with(|current| match current.borrow().as_deref() {
+    match get() {
         Some(state) => f(state),
         None => not_running(what),
-    })
+    }
 }
 
 /// Runs `f` with the current loop, if there is one.
 pub(crate) fn try_with<R>(f: impl FnOnce(&State) -> R) -> Option<R> {
-    CURRENT.with(|current| current.borrow().as_deref().map(f))
+    get().map(f)
 }
 
 /// The current loop, for a task to keep.
 pub(crate) fn current(what: &str) -> Rc<State> {
-    CURRENT.with(|current| match current.borrow().as_ref() {
-        Some(state) => state.clone(),
-        None => not_running(what),
-    })
+    let state = with(what, std::ptr::from_ref);
+    // SAFETY: `state` is the pointer `enter` took from an `Rc` it borrows for as long as the
+    // loop is current (see `get`), so the allocation is alive and one more owner may be
+    // counted; the returned `Rc` gives that count back when it drops.
+    unsafe {
+        Rc::increment_strong_count(state);
+        Rc::from_raw(state)
+    }
 }
 
 #[cold]
 #[inline(never)]
 fn not_running(what: &str) -> ! {
     panic!("{what} needs a running wasio runtime: call it inside `wasio::run` or `#[wasio::main]`")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enters_nest_and_restore_the_loop_before() {
+        let outer = State::new(8);
+        let inner = State::new(8);
+        assert!(!is_running());
+        enter(&outer, || {
+            assert!(std::ptr::eq(with("test", std::ptr::from_ref), &*outer));
+            assert!(outer.active.get());
+            enter(&inner, || {
+                assert!(std::ptr::eq(with("test", std::ptr::from_ref), &*inner));
+                assert!(inner.active.get() && outer.active.get());
+            });
+            assert!(std::ptr::eq(with("test", std::ptr::from_ref), &*outer));
+            assert!(!inner.active.get());
+        });
+        assert!(!is_running() && !outer.active.get());
+        assert!(try_with(|_| ()).is_none());
+    }
+
+    #[test]
+    fn the_current_loop_handed_out_is_counted_and_outlives_its_enter() {
+        let state = State::new(8);
+        let kept = enter(&state, || current("test"));
+        assert!(Rc::ptr_eq(&kept, &state));
+        assert_eq!(Rc::strong_count(&state), 2, "one count per owner, no more");
+        drop(state);
+        assert_eq!(Rc::strong_count(&kept), 1);
+        assert_eq!(kept.task_budget.get(), 8, "still alive");
+    }
 }

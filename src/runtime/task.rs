@@ -86,8 +86,11 @@ where
         join_waker: Cell::new(None),
         stage: RefCell::new(Stage::Running(future)),
     });
-    task.scope.live.set(task.scope.live.get() + 1);
-    task.scope.schedule(task.clone());
+    let scope = &task.scope;
+    scope.live.set(scope.live.get() + 1);
+    // The current loop is the one being polled: it finds the task in its queue, no wake-up
+    // needed.
+    scope.queue.borrow_mut().push_back(task.clone());
     JoinHandle::new(task)
 }
 

@@ -8,29 +8,30 @@ use crate::runtime::event_loop::{EventLoop, Step};
 
 /// Runs the loop until its root future is done; then cancels what is left.
 pub(crate) fn block_on<F: Future>(mut event_loop: EventLoop<'_, F>) -> F::Output {
-    let entered = event_loop.enter();
-    let output = loop {
-        let block = match event_loop.turn() {
-            Step::Done(output) => break output,
-            Step::Busy => false,
-            Step::Idle => true,
-        };
-        let s = event_loop.scope();
-        let turn = reactor::with(|r| r.turn(&s.timers, block));
-        match turn {
-            Turn::Polled => s.polls.set(s.polls.get() + 1),
-            Turn::Skipped => {}
-            // No task can ever be woken: with the root done, what is left is cancelled.
-            Turn::Stuck => match event_loop.take_output() {
-                Some(output) => break output,
-                None => panic!(
-                    "wasio::run: deadlock: the root future is waiting, but no task can run, \
-                     no timer is set and no pollable is waited on"
-                ),
-            },
-        }
-    };
-    drop(entered);
+    let output = reactor::with(|reactor| {
+        event_loop.entered(|event_loop| {
+            loop {
+                let block = match event_loop.turn() {
+                    Step::Done(output) => break output,
+                    Step::Busy => false,
+                    Step::Idle => true,
+                };
+                let s = event_loop.scope();
+                match reactor.turn(&s.timers, block) {
+                    Turn::Polled => s.polls.set(s.polls.get() + 1),
+                    Turn::Skipped => {}
+                    // No task can ever be woken: with the root done, what is left is cancelled.
+                    Turn::Stuck => match event_loop.take_output() {
+                        Some(output) => break output,
+                        None => panic!(
+                            "wasio::run: deadlock: the root future is waiting, but no task can \
+                         run, no timer is set and no pollable is waited on"
+                        ),
+                    },
+                }
+            }
+        })
+    });
     event_loop.shutdown();
     output
 }

@@ -32,3 +32,4 @@ pub(crate) mod http;
 pub(crate) mod io;
 pub(crate) mod net;
 pub(crate) mod random;
+pub(crate) mod waiters;

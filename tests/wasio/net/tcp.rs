@@ -313,3 +313,51 @@ async fn dropping_the_write_half_sends_fin_while_the_read_half_lives() {
     assert_eq!(reply, b"then silence");
     server.await.unwrap();
 }
+
+/// A request written with `write_all` and neither flushed nor closed still arrives whole
+/// while the writer only waits for the reply (under WASI 0.3 the writes the host did not take
+/// at once go on without the writer polling them).
+#[wasio::test]
+async fn written_bytes_arrive_while_the_writer_only_reads() {
+    const SIZE: usize = 1 << 20;
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr();
+    let server = spawn(async move {
+        let (mut conn, _) = listener.accept().await?;
+        let mut request = vec![0; SIZE];
+        conn.read_exact(&mut request).await?;
+        conn.write_all(b"got it").await?;
+        conn.flush().await?;
+        std::io::Result::Ok(request.iter().all(|&b| b == 5))
+    });
+    let mut client = TcpStream::connect(addr).await.unwrap();
+    client.write_all(&vec![5; SIZE]).await.unwrap();
+    let mut reply = [0; 6];
+    timeout(Duration::from_secs(10), client.read_exact(&mut reply))
+        .await
+        .expect("the reply came: the whole request got there")
+        .unwrap();
+    assert_eq!(&reply, b"got it");
+    assert!(server.await.unwrap().unwrap());
+}
+
+/// An `accept` that was polled once and is then left alone does not keep the listener's
+/// connections from the tasks still accepting, even when it polled last.
+#[wasio::test]
+async fn an_accept_left_unpolled_holds_up_no_other_accept() {
+    let listener = std::rc::Rc::new(TcpListener::bind("127.0.0.1:0").await.unwrap());
+    let addr = listener.local_addr();
+    let accepting = listener.clone();
+    let accepted = spawn(async move { accepting.accept().await.map(|(_, peer)| peer) });
+    yield_now().await;
+    let mut idle = Box::pin(listener.accept());
+    assert!(futures_lite::future::poll_once(&mut idle).await.is_none());
+    let client = TcpStream::connect(addr).await.unwrap();
+    let peer = timeout(Duration::from_secs(5), accepted)
+        .await
+        .expect("the other accept got the connection")
+        .unwrap()
+        .unwrap();
+    assert_eq!(peer, client.local_addr());
+    drop(idle);
+}

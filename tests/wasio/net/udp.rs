@@ -101,3 +101,29 @@ async fn a_failed_connect_leaves_the_socket_usable() {
     let (n, _) = peer.recv_from(&mut buf).await.unwrap();
     assert_eq!(&buf[..n], b"still here");
 }
+
+/// Receives given up by a timeout lose no datagram: the one the host was receiving goes to
+/// the next receive.
+#[wasio::test]
+async fn receives_given_up_lose_no_datagram() {
+    let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let sender = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let to = socket.local_addr().unwrap();
+    let sending = wasio::spawn(async move {
+        for n in 0..5u8 {
+            wasio::time::sleep(std::time::Duration::from_millis(7)).await;
+            sender.send_to(&[n], to).await.unwrap();
+        }
+    });
+    let mut got = Vec::new();
+    let deadline = wasio::time::Instant::now() + std::time::Duration::from_secs(5);
+    while got.len() < 5 && wasio::time::Instant::now() < deadline {
+        let mut buf = [0; 8];
+        let short = std::time::Duration::from_millis(2);
+        if let Ok(received) = wasio::time::timeout(short, socket.recv(&mut buf)).await {
+            got.push(buf[..received.unwrap()].to_vec());
+        }
+    }
+    sending.await.unwrap();
+    assert_eq!(got, (0..5u8).map(|n| vec![n]).collect::<Vec<_>>());
+}

@@ -215,3 +215,30 @@ fn root_waker_clones_outlive_run() {
     });
     assert_eq!((output, polls.get()), (7, 3));
 }
+
+/// With `finish_tasks`, a task that outlives the root may still wake the root's waker (it was
+/// kept by a `JoinHandle` the root gave up on, say): the loop goes on idling, it does not turn
+/// for the finished root (under WASI 0.3 it would never give the host back its task).
+#[test]
+fn a_root_woken_after_it_finished_does_not_keep_the_loop_turning() {
+    let turns = Rc::new(Cell::new((0, 0)));
+    let seen = turns.clone();
+    wasio::runtime::Builder::new()
+        .finish_tasks(true)
+        .run(async move {
+            let root = std::future::poll_fn(|cx| std::task::Poll::Ready(cx.waker().clone())).await;
+            drop(spawn(async move {
+                sleep(Duration::from_millis(5)).await;
+                root.wake();
+                let before = stats().turns;
+                sleep(Duration::from_millis(50)).await;
+                seen.set((before, stats().turns));
+            }));
+        });
+    let (before, after) = turns.get();
+    assert!(
+        after - before < 10,
+        "{} turns while waiting 50 ms",
+        after - before
+    );
+}

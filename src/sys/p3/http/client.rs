@@ -11,6 +11,7 @@ use wasip3::{wit_future, wit_stream};
 use wit_bindgen::{FutureWriter, StreamWriter};
 
 use super::incoming::Incoming;
+use super::unfinished;
 use crate::http::client::transport::{
     AbortOnDrop, Head, HostTimeouts, SourceFailed, has_body_semantics,
 };
@@ -45,7 +46,13 @@ pub(crate) async fn send(
             (Some(reader), Some(writer))
         }
     };
-    let (trailers, trailers_reader) = wit_future::new(|| Ok(None));
+    // The body's end: "no trailers" for no body; for a body, a failure unless the writer says
+    // otherwise, so that a body cut short (its task aborted) never looks complete.
+    let (trailers, trailers_reader) = if writer.is_some() {
+        wit_future::new(unfinished)
+    } else {
+        wit_future::new(|| Ok(None))
+    };
     let (request, _transmitted) =
         Request::new(fields, contents, trailers_reader, Some(options(timeouts)));
     let invalid = |reason| Error::InvalidUrl {
@@ -148,8 +155,8 @@ async fn write_body(
         },
     };
     if written && out.close().await.is_ok() {
-        // The end of the body, without trailers: what the dropped writer says.
-        drop(trailers);
+        // The end of the body, without trailers.
+        let _ = trailers.write(Ok(None)).await;
     } else {
         drop(out);
         let why = ErrorCode::InternalError(Some("the request body could not be written".into()));

@@ -28,6 +28,7 @@ use wasip3::{wit_future, wit_stream};
 use wit_bindgen::{FutureWriter, StreamWriter};
 
 use super::host::HostRequest;
+use super::unfinished;
 use crate::http::Body;
 use crate::http::fields::{from_wasi_method, to_fields};
 use crate::http::server::Request;
@@ -149,11 +150,16 @@ fn respond(response: Response, head_only: bool) -> Result<(Outgoing, Option<Rest
     } else {
         (None, None)
     };
-    let (ending, ending_reader) = wit_future::new(|| Ok(None));
     // A body of complete bytes can only break off if the client goes away, which the host
     // knows: without trailers, its end is settled now (the writer, dropped, says "none"),
-    // before the host holds the reader. A streamed body keeps its end to report a failure.
-    let ending = (trailers.is_some() || body.len().is_none()).then_some(ending);
+    // before the host holds the reader. A streamed body (or one with trailers) keeps its end,
+    // which says "failed" unless it is written: a body cut short never looks complete.
+    let (ending, ending_reader) = if trailers.is_some() || body.len().is_none() {
+        let (ending, reader) = wit_future::new(unfinished);
+        (Some(ending), reader)
+    } else {
+        (None, wit_future::new(|| Ok(None)).1)
+    };
     let (outgoing, _transmitted) = Outgoing::new(fields, contents, ending_reader);
     if status != StatusCode::OK && outgoing.set_status_code(status.as_u16()).is_err() {
         return Err(ErrorCode::InternalError(Some(format!(
@@ -195,7 +201,11 @@ impl Rest {
                 return;
             }
         }
-        let (Some(trailers), Some(ending)) = (trailers, ending) else {
+        let Some(ending) = ending else {
+            return;
+        };
+        let Some(trailers) = trailers else {
+            let _ = ending.write(Ok(None)).await;
             return;
         };
         match to_fields(&trailers.await) {

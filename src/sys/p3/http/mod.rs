@@ -10,6 +10,14 @@ pub(crate) use host::HostRequest;
 pub(crate) use incoming::Incoming;
 pub use wasip3::http::types::ErrorCode;
 
+/// What the end of a body (its trailers' future) says when nothing was written to it: that
+/// the body failed, so that one cut short never looks complete.
+fn unfinished() -> Result<Option<wasip3::http::types::Fields>, ErrorCode> {
+    Err(ErrorCode::InternalError(Some(
+        "the body was not finished".into(),
+    )))
+}
+
 /// The header and method types, spelt as WASI 0.2 spells them too.
 pub(crate) mod wasi {
     pub(crate) use wasip3::http::types::{Fields, HeaderError, Method};

@@ -1,12 +1,14 @@
 //! `AsyncOutputStream`: `AsyncWrite` over a WASI 0.3 `stream<u8>` (the writable end).
 //!
-//! A WASI 0.3 write hands the host a buffer and completes when the reader has taken it, and it
-//! only progresses while it is polled. Writes are accepted into a bounded buffer and handed to
-//! the host at once; the caller's next write, flush or close drives the write in flight. A
-//! stream closed or dropped with bytes still on their way gets a task of its own, the *pump*,
-//! that finishes them and then ends the stream: bytes a caller was told are written get there
-//! even if the caller stops polling (it writes, half-closes, then waits for the reply).
+//! A WASI 0.3 write hands the host a buffer and completes when the reader has taken it (maybe
+//! in parts, each a host call), and it only progresses while it is polled. Writes are accepted
+//! into a bounded buffer and handed to the host at once. A write the host takes whole right
+//! away needs nothing more. One it does not gets a task of the stream's own, the *pump*,
+//! which from then on hands everything accepted to the host and ends the stream when it is
+//! closed or dropped: bytes a caller was told are written get there whatever the caller does
+//! next (waits for a reply, half-closes, goes away).
 
+use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::future::{Future, poll_fn};
@@ -43,10 +45,37 @@ struct Pipe {
     writer: RefCell<Writer>,
     /// Asked to end: once everything accepted is written, the writable end is dropped.
     closing: Cell<bool>,
-    /// A pump drives the writes from now on; the stream's own calls only wait for it.
+    /// A pump drives the writes: the stream's own calls only wait for it.
     pumped: Cell<bool>,
-    /// A call of the stream waiting for the pump.
+    /// The pump, waiting for bytes or for the end.
+    pump_waker: RefCell<Option<Waker>>,
+    /// A call of the stream waiting for the pump: for room, for the writes, or for the end.
     waiter: RefCell<Option<Waker>>,
+    /// What the stream belongs to (a socket), kept until the stream has ended.
+    owner: RefCell<Option<Rc<dyn Any>>>,
+}
+
+fn wait(slot: &RefCell<Option<Waker>>, cx: &Context<'_>) {
+    let mut slot = slot.borrow_mut();
+    if slot.as_ref().is_none_or(|w| !w.will_wake(cx.waker())) {
+        let old = slot.replace(cx.waker().clone());
+        drop(slot);
+        drop(old);
+    }
+}
+
+fn wake(slot: &RefCell<Option<Waker>>) {
+    let waker = slot.borrow_mut().take();
+    if let Some(waker) = waker {
+        waker.wake();
+    }
+}
+
+fn failed() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::BrokenPipe,
+        "the stream's reader is gone: nothing more can be written",
+    )
 }
 
 impl Pipe {
@@ -95,72 +124,105 @@ impl Pipe {
         }
     }
 
+    /// Hands the writes to a pump, unless one has them already; without a running event loop
+    /// to spawn it on, the caller goes on driving them.
+    fn start_pump(self: &Rc<Self>) {
+        if !self.pumped.get() && state::is_running() {
+            self.pumped.set(true);
+            drop(crate::spawn(pump(self.clone())));
+        }
+    }
+
     /// Whether nothing is pending or in flight.
     fn is_idle(&self) -> bool {
         self.pending.borrow().is_empty() && !matches!(*self.writer.borrow(), Writer::Writing(_))
     }
 
+    /// Whether the stream has ended or failed: nothing is left to do.
+    fn is_over(&self) -> bool {
+        matches!(*self.writer.borrow(), Writer::Closed | Writer::Failed)
+    }
+
     /// Asks for the end of the stream: now when nothing is on its way, else once it has been
-    /// written, by a pump (a task of the running event loop; without one, what is on its way
-    /// is dropped).
+    /// written, by the pump.
     fn close(self: &Rc<Self>) {
         if self.closing.replace(true) {
             return;
         }
-        if self.is_idle() {
-            let writer = std::mem::replace(&mut *self.writer.borrow_mut(), Writer::Closed);
-            if let Writer::Failed = writer {
-                *self.writer.borrow_mut() = Writer::Failed;
+        if self.pumped.get() {
+            wake(&self.pump_waker);
+        } else if self.is_idle() {
+            let mut writer = self.writer.borrow_mut();
+            if let Writer::Idle(_) = *writer {
+                *writer = Writer::Closed;
             }
-            drop(writer);
-        } else if state::is_running() && !self.pumped.replace(true) {
-            drop(crate::spawn(pump(self.clone())));
+        } else {
+            self.start_pump();
         }
     }
 
-    /// Ready once the pump is done with what it was given.
-    fn poll_pumped(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        match *self.writer.borrow() {
-            Writer::Failed => return Poll::Ready(Err(failed())),
-            Writer::Closed => return Poll::Ready(Ok(())),
-            _ => {}
+    /// Ready once the pump has done what `done` waits for.
+    fn poll_pump(
+        &self,
+        cx: &mut Context<'_>,
+        done: impl Fn(&Pipe) -> bool,
+    ) -> Poll<io::Result<()>> {
+        if let Writer::Failed = *self.writer.borrow() {
+            return Poll::Ready(Err(failed()));
         }
-        let mut slot = self.waiter.borrow_mut();
-        if slot.as_ref().is_none_or(|w| !w.will_wake(cx.waker())) {
-            let old = slot.replace(cx.waker().clone());
-            drop(slot);
-            drop(old);
+        if done(self) {
+            return Poll::Ready(Ok(()));
         }
+        wait(&self.waiter, cx);
         Poll::Pending
     }
 }
 
-fn failed() -> io::Error {
-    io::Error::new(
-        io::ErrorKind::BrokenPipe,
-        "the stream's reader is gone: nothing more can be written",
-    )
-}
-
-/// Finishes the writes of a stream that was closed (or dropped) with bytes on their way, then
-/// ends it.
+/// Hands what is accepted to the host, batch by batch, until the stream has ended or failed.
 async fn pump(pipe: Rc<Pipe>) {
-    let _ = poll_fn(|cx| pipe.poll_progress(cx)).await;
-    let waiter = pipe.waiter.borrow_mut().take();
-    if let Some(waiter) = waiter {
-        waiter.wake();
-    }
+    poll_fn(|cx| {
+        loop {
+            let progress = pipe.poll_progress(cx);
+            if progress.is_ready() {
+                wake(&pipe.waiter);
+            }
+            match progress {
+                Poll::Pending => {
+                    // The batch in flight left room: a writer waiting for it may go on.
+                    if pipe.pending.borrow().len() < CAPACITY {
+                        wake(&pipe.waiter);
+                    }
+                    return Poll::Pending;
+                }
+                Poll::Ready(Err(_)) => return Poll::Ready(()),
+                Poll::Ready(Ok(())) if pipe.is_over() => {
+                    let owner = pipe.owner.borrow_mut().take();
+                    drop(owner);
+                    return Poll::Ready(());
+                }
+                Poll::Ready(Ok(())) => {
+                    // Everything accepted is written: wait for more, or for the end.
+                    wait(&pipe.pump_waker, cx);
+                    if pipe.pending.borrow().is_empty() && !pipe.closing.get() {
+                        return Poll::Pending;
+                    }
+                }
+            }
+        }
+    })
+    .await
 }
 
 /// A WASI 0.3 `stream<u8>` (the writable end) as an [`AsyncWrite`].
 ///
 /// A write is accepted into a buffer of up to 64 KiB and handed to the host at once; the next
 /// write waits while the buffer is full, so a slow reader at the other end slows the writer
-/// instead of growing a buffer. `flush` waits until the reader has taken everything. Closing
-/// (or dropping the stream) ends the stream once everything accepted has been taken, by a task
-/// of its own if need be; bytes still on their way when the event loop shuts down are lost,
-/// so flush before the end of `run`. A stream whose reader is gone fails writes with
-/// [`io::ErrorKind::BrokenPipe`].
+/// instead of growing a buffer. A write the host does not take whole at once goes on in a
+/// task of the stream's own, which makes sure every accepted byte gets there. `flush` waits
+/// until the reader has taken everything. Closing (or dropping the stream) ends the stream
+/// once everything accepted has been taken; bytes still on their way when the event loop
+/// shuts down are lost, so flush before the end of `run`. A stream whose reader is gone fails
+/// writes with [`io::ErrorKind::BrokenPipe`].
 ///
 /// Under WASI 0.2 the same type wraps a `wasi:io/streams` output stream.
 pub struct AsyncOutputStream {
@@ -185,9 +247,17 @@ impl AsyncOutputStream {
                 writer: RefCell::new(Writer::Idle(stream)),
                 closing: Cell::new(false),
                 pumped: Cell::new(false),
+                pump_waker: RefCell::new(None),
                 waiter: RefCell::new(None),
+                owner: RefCell::new(None),
             }),
         }
+    }
+
+    /// Keeps `owner` (the socket the stream sends on) alive until the stream has ended, even
+    /// when the stream is dropped first and its pump finishes the writes.
+    pub(crate) fn keep_owner(&self, owner: Rc<dyn Any>) {
+        *self.pipe.owner.borrow_mut() = Some(owner);
     }
 
     /// A handle that closes this stream.
@@ -195,10 +265,10 @@ impl AsyncOutputStream {
         Closer(self.pipe.clone())
     }
 
-    /// Drives the writes (or, once a pump does, waits for it) until nothing is on its way.
+    /// Ready once nothing is on its way.
     fn poll_drained(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         if self.pipe.pumped.get() {
-            self.pipe.poll_pumped(cx)
+            self.pipe.poll_pump(cx, Pipe::is_idle)
         } else {
             self.pipe.poll_progress(cx)
         }
@@ -211,30 +281,40 @@ impl AsyncWrite for AsyncOutputStream {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        let this = self.get_mut();
+        let pipe = &self.get_mut().pipe;
         if buf.is_empty() {
             return Poll::Ready(Ok(0));
         }
         std::task::ready!(poll_proceed(cx));
-        if this.pipe.closing.get() {
+        if pipe.closing.get() {
             return Poll::Ready(Err(io::Error::new(
                 io::ErrorKind::BrokenPipe,
                 "the stream is closed",
             )));
         }
-        if this.pipe.pending.borrow().len() >= CAPACITY {
-            std::task::ready!(this.pipe.poll_progress(cx))?;
+        let full = pipe.pending.borrow().len() >= CAPACITY;
+        if full && pipe.pumped.get() {
+            std::task::ready!(pipe.poll_pump(cx, |p| p.pending.borrow().len() < CAPACITY))?;
+        } else if full {
+            std::task::ready!(pipe.poll_progress(cx))?;
         }
         // There is room: the buffer was below its capacity, or has just been written.
         let n = {
-            let mut pending = this.pipe.pending.borrow_mut();
+            let mut pending = pipe.pending.borrow_mut();
             let n = buf.len().min(CAPACITY - pending.len());
             pending.extend_from_slice(&buf[..n]);
             n
         };
-        // Hand the bytes to the host now; a write that waits goes on at the next call.
-        if let Poll::Ready(Err(error)) = this.pipe.poll_progress(cx) {
-            return Poll::Ready(Err(error));
+        if pipe.pumped.get() {
+            wake(&pipe.pump_waker);
+        } else {
+            // Hand the bytes to the host now; if it does not take them all at once, the
+            // pump sees them through.
+            match pipe.poll_progress(cx) {
+                Poll::Ready(Err(error)) => return Poll::Ready(Err(error)),
+                Poll::Ready(Ok(())) => {}
+                Poll::Pending => pipe.start_pump(),
+            }
         }
         Poll::Ready(Ok(n))
     }
@@ -248,7 +328,11 @@ impl AsyncWrite for AsyncOutputStream {
         let this = self.get_mut();
         std::task::ready!(this.poll_drained(cx))?;
         this.pipe.close();
-        this.poll_drained(cx)
+        if this.pipe.pumped.get() {
+            this.pipe.poll_pump(cx, Pipe::is_over)
+        } else {
+            this.pipe.poll_progress(cx)
+        }
     }
 }
 

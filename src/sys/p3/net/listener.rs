@@ -1,12 +1,13 @@
 //! A listening TCP socket: binding, listening, and accepting from its stream of connections.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::task::{Context, Poll, Waker};
+use std::rc::Rc;
+use std::task::{Context, Poll};
 
 use wasip3::sockets::types::TcpSocket;
 use wit_bindgen::{StreamReader, StreamResult};
@@ -15,6 +16,7 @@ use super::tcp::{Connection, Socket};
 use crate::net::addr::{family, from_wasi, to_wasi};
 use crate::runtime::poll_proceed;
 use crate::sys::io::error::from_code;
+use crate::sys::waiters::{Place, Waiters};
 
 /// How many connections one read of the listener's stream takes at most.
 const BATCH: usize = 16;
@@ -34,20 +36,15 @@ pub(crate) struct Listener {
     incoming: RefCell<Incoming>,
     /// Connections read from the stream and not yet accepted.
     ready: RefCell<VecDeque<TcpSocket>>,
-    /// Accepting futures waiting for a connection, by waiter id: any of them may be the one
-    /// whose waker the read in flight holds, so all are woken when it completes.
-    waiters: RefCell<Vec<(u64, Waker)>>,
-    next_waiter: Cell<u64>,
+    /// The accepting futures; the read in flight wakes them all.
+    waiters: Rc<Waiters>,
     /// The listening socket, open while the listener is.
     _tcp: TcpSocket,
     local: SocketAddr,
 }
 
-/// Where one accepting future stands: its place among the waiters, once it waits.
-#[derive(Debug, Default)]
-pub(crate) struct AcceptWait {
-    id: Option<u64>,
-}
+/// Where one accepting future stands.
+pub(crate) type AcceptWait = Place;
 
 impl Listener {
     pub(crate) async fn bind(addr: SocketAddr, backlog: u32) -> io::Result<Listener> {
@@ -60,8 +57,7 @@ impl Listener {
         Ok(Listener {
             incoming: RefCell::new(Incoming::Idle(incoming)),
             ready: RefCell::new(VecDeque::new()),
-            waiters: RefCell::new(Vec::new()),
-            next_waiter: Cell::new(0),
+            waiters: Rc::default(),
             _tcp: tcp,
             local,
         })
@@ -84,24 +80,29 @@ impl Listener {
             if let Some(tcp) = next {
                 match Socket::connected(tcp) {
                     Ok(connection) => {
-                        self.leave(wait);
+                        self.waiters.leave(wait);
                         return Poll::Ready(Ok(connection));
                     }
                     Err(_) => continue,
                 }
             }
-            match std::task::ready!(self.poll_read(wait, cx)) {
-                Ok(()) => continue,
-                Err(error) => {
-                    self.leave(wait);
+            match self.poll_read() {
+                Poll::Ready(Ok(())) => continue,
+                Poll::Ready(Err(error)) => {
+                    self.waiters.leave(wait);
                     return Poll::Ready(Err(error));
+                }
+                Poll::Pending => {
+                    self.waiters.wait(wait, cx);
+                    return Poll::Pending;
                 }
             }
         }
     }
 
-    /// Reads more connections into `ready`; `Err` once the stream has ended.
-    fn poll_read(&self, wait: &mut AcceptWait, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+    /// Reads more connections into `ready` (and wakes every accepting future); `Err` once the
+    /// stream has ended.
+    fn poll_read(&self) -> Poll<io::Result<()>> {
         let mut incoming = self.incoming.borrow_mut();
         loop {
             match std::mem::replace(&mut *incoming, Incoming::Ended) {
@@ -111,31 +112,32 @@ impl Listener {
                         (reader, result, sockets)
                     }));
                 }
-                Incoming::Reading(mut read) => match read.as_mut().poll(cx) {
-                    Poll::Pending => {
-                        *incoming = Incoming::Reading(read);
-                        drop(incoming);
-                        self.register(wait, cx);
-                        return Poll::Pending;
-                    }
-                    Poll::Ready((reader, result, sockets)) => {
-                        *incoming = match result {
-                            StreamResult::Dropped => Incoming::Ended,
-                            StreamResult::Complete(_) | StreamResult::Cancelled => {
-                                Incoming::Idle(reader)
-                            }
-                        };
-                        drop(incoming);
-                        if sockets.is_empty() {
-                            incoming = self.incoming.borrow_mut();
-                            continue;
+                Incoming::Reading(mut read) => {
+                    match Waiters::poll_with(&self.waiters, |cx| read.as_mut().poll(cx)) {
+                        Poll::Pending => {
+                            *incoming = Incoming::Reading(read);
+                            return Poll::Pending;
                         }
-                        self.ready.borrow_mut().extend(sockets);
-                        self.wake_waiters();
-                        return Poll::Ready(Ok(()));
+                        Poll::Ready((reader, result, sockets)) => {
+                            *incoming = match result {
+                                StreamResult::Dropped => Incoming::Ended,
+                                StreamResult::Complete(_) | StreamResult::Cancelled => {
+                                    Incoming::Idle(reader)
+                                }
+                            };
+                            if sockets.is_empty() {
+                                continue;
+                            }
+                            drop(incoming);
+                            self.ready.borrow_mut().extend(sockets);
+                            self.waiters.wake_all();
+                            return Poll::Ready(Ok(()));
+                        }
                     }
-                },
+                }
                 Incoming::Ended => {
+                    drop(incoming);
+                    self.waiters.wake_all();
                     return Poll::Ready(Err(io::Error::new(
                         io::ErrorKind::NotConnected,
                         "the host closed the listener's stream of connections",
@@ -145,56 +147,8 @@ impl Listener {
         }
     }
 
-    fn register(&self, wait: &mut AcceptWait, cx: &Context<'_>) {
-        let mut waiters = self.waiters.borrow_mut();
-        let id = *wait.id.get_or_insert_with(|| {
-            let id = self.next_waiter.get();
-            self.next_waiter.set(id + 1);
-            id
-        });
-        match waiters.iter_mut().find(|(w, _)| *w == id) {
-            Some((_, waker)) if waker.will_wake(cx.waker()) => {}
-            Some((_, waker)) => *waker = cx.waker().clone(),
-            None => waiters.push((id, cx.waker().clone())),
-        }
-    }
-
-    /// Wakes every waiting accept: the connections read are for whoever comes first, and
-    /// the next read must be polled by one still waiting.
-    fn wake_waiters(&self) {
-        let waiters = std::mem::take(&mut *self.waiters.borrow_mut());
-        for (_, waker) in waiters {
-            waker.wake();
-        }
-    }
-
-    /// Withdraws an accepting future that stops waiting. The read in flight may hold its
-    /// waker: another waiter is woken to poll it instead.
+    /// Withdraws an accepting future that stops waiting.
     pub(crate) fn cancel_accept(&self, wait: &mut AcceptWait) {
-        if self.leave(wait) {
-            let next = self
-                .waiters
-                .borrow()
-                .first()
-                .map(|(_, waker)| waker.clone());
-            if let Some(waker) = next {
-                waker.wake();
-            }
-        }
-    }
-
-    /// Takes a waiter off the list; whether it was on it.
-    fn leave(&self, wait: &mut AcceptWait) -> bool {
-        let Some(id) = wait.id.take() else {
-            return false;
-        };
-        let mut waiters = self.waiters.borrow_mut();
-        let Some(at) = waiters.iter().position(|(w, _)| *w == id) else {
-            return false;
-        };
-        let (_, waker) = waiters.swap_remove(at);
-        drop(waiters);
-        drop(waker);
-        true
+        self.waiters.leave(wait);
     }
 }

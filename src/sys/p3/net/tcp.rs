@@ -27,7 +27,8 @@ pub(crate) struct Socket {
     /// How sending ended, reported by the host once the send stream is done; kept so that
     /// the host has somewhere to report it.
     _sent: FutureReader<Result<(), ErrorCode>>,
-    tcp: TcpSocket,
+    /// Shared with the send stream, which may outlive the connection's halves to finish.
+    tcp: Rc<TcpSocket>,
     local: SocketAddr,
     peer: SocketAddr,
 }
@@ -55,6 +56,8 @@ impl Socket {
         let (writer, reader) = wit_stream::new();
         let sent = tcp.send(reader);
         let output = AsyncOutputStream::new(writer);
+        let tcp = Rc::new(tcp);
+        output.keep_owner(tcp.clone());
         let socket = Socket {
             output: output.closer(),
             input: input.shut_flag(),
