@@ -14,6 +14,7 @@
 //! Errors are [`std::io::Error`]s; those that come from a socket carry the `wasi:sockets`
 //! code as a [`SocketError`] inside.
 
+pub(crate) mod read_buffer;
 mod stdio;
 
 pub use crate::sys::io::{AsyncInputStream, AsyncOutputStream, SocketError};

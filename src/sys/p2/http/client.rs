@@ -1,19 +1,15 @@
 //! One request over `wasi:http/outgoing-handler`: the only code in the client that moves bytes.
 
-use std::time::Duration;
-
 use futures_lite::StreamExt;
-use http::header::{CONTENT_LENGTH, HeaderMap, HeaderValue};
+use http::header::HeaderMap;
 use http::{Method, StatusCode, Uri};
 use wasip2::http::outgoing_handler::handle;
-use wasip2::http::types::{
-    IncomingResponse, OutgoingBody, OutgoingRequest, RequestOptions, Scheme,
-};
+use wasip2::http::types::{IncomingResponse, OutgoingBody, OutgoingRequest};
 
 use crate::http::client::transport::{
-    AbortOnDrop, Head, HostTimeouts, SourceFailed, has_body_semantics,
+    AbortOnDrop, Head, HostTimeouts, SourceFailed, add_length, failed, options, set_target,
 };
-use crate::http::fields::{from_fields, to_fields, to_wasi_method};
+use crate::http::fields::{from_fields, to_fields};
 use crate::http::incoming::Incoming;
 use crate::http::{Body, Error, TimeoutKind};
 use crate::io::{AsyncOutputStream, AsyncWriteExt};
@@ -29,36 +25,13 @@ pub(crate) async fn send(
     body: Body,
     timeouts: HostTimeouts,
 ) -> Result<Head, Error> {
-    if let Some(len) = body
-        .len()
-        .filter(|&len| len > 0 || has_body_semantics(method))
-    {
-        headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
-    }
+    add_length(method, &mut headers, &body);
     let request = OutgoingRequest::new(to_fields(&headers)?);
-    let invalid = |reason| Error::InvalidUrl {
+    set_target(&request, method, url)?;
+    let outgoing = request.body().map_err(|()| Error::InvalidUrl {
         url: url.to_string(),
-        reason,
-    };
-    request
-        .set_method(&to_wasi_method(method))
-        .map_err(|()| invalid("the host refused the method"))?;
-    let scheme = match url.scheme_str() {
-        Some("https") => Scheme::Https,
-        _ => Scheme::Http,
-    };
-    request
-        .set_scheme(Some(&scheme))
-        .map_err(|()| invalid("the host refused the scheme"))?;
-    request
-        .set_authority(url.authority().map(|a| a.as_str()))
-        .map_err(|()| invalid("the host refused the authority"))?;
-    request
-        .set_path_with_query(Some(url.path_and_query().map_or("/", |p| p.as_str())))
-        .map_err(|()| invalid("the host refused the path"))?;
-    let outgoing = request
-        .body()
-        .map_err(|()| invalid("the host gave no request body"))?;
+        reason: "the host gave no request body",
+    })?;
 
     let future = handle(request, Some(options(timeouts)))
         .map_err(|code| Error::from_code(url, code, TimeoutKind::FirstByte))?;
@@ -78,16 +51,7 @@ pub(crate) async fn send(
     let response = match future.get() {
         Some(Ok(Ok(response))) => response,
         Some(Ok(Err(code))) => {
-            // A body whose source failed explains the failure better than the host does.
-            if let Some(writer) = writer.filter(|w| w.is_finished()) {
-                if let Ok(Err(SourceFailed(source))) = writer.await {
-                    return Err(Error::Body {
-                        url: url.clone(),
-                        source,
-                    });
-                }
-            }
-            return Err(Error::from_code(url, code, TimeoutKind::FirstByte));
+            return Err(failed(url, code, writer).await);
         }
         Some(Err(())) | None => unreachable!("the response future is ready and read once"),
     };
@@ -113,16 +77,6 @@ fn head(url: &Uri, response: IncomingResponse) -> Result<Head, Error> {
         body: Incoming::new(body),
         upload: None,
     })
-}
-
-fn options(timeouts: HostTimeouts) -> RequestOptions {
-    let nanos = |d: Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
-    let options = RequestOptions::new();
-    // A host that does not support a timeout refuses it; the total deadline still applies.
-    let _ = options.set_connect_timeout(timeouts.connect.map(nanos));
-    let _ = options.set_first_byte_timeout(timeouts.first_byte.map(nanos));
-    let _ = options.set_between_bytes_timeout(timeouts.between_bytes.map(nanos));
-    options
 }
 
 /// Writes the request body, then finishes it; on a failure the body is dropped unfinished,

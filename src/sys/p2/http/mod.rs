@@ -10,9 +10,11 @@ pub(crate) use host::HostRequest;
 pub(crate) use incoming::Incoming;
 pub use wasip2::http::types::ErrorCode;
 
-/// The header and method types, spelt as WASI 0.3 spells them too.
+/// The header, method and request types, spelt as WASI 0.3 spells them too.
 pub(crate) mod wasi {
-    pub(crate) use wasip2::http::types::{Fields, HeaderError, Method};
+    pub(crate) use wasip2::http::types::{
+        Fields, HeaderError, Method, OutgoingRequest, RequestOptions, Scheme,
+    };
 
     /// Every field, as name and value pairs.
     pub(crate) fn entries(fields: &Fields) -> Vec<(String, Vec<u8>)> {

@@ -1,14 +1,14 @@
 //! `AsyncInputStream`: `AsyncRead` and `AsyncBufRead` over a `wasi:io/streams` input stream.
 
-use std::fmt;
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use futures_lite::io::{AsyncBufRead, AsyncRead};
+use futures_lite::io::AsyncRead;
 use wasip2::io::streams::{InputStream, StreamError};
 
 use super::error::from_failure;
+use crate::io::read_buffer::ReadBuffer;
 use crate::runtime::poll_proceed;
 use crate::sys::pollable::AsyncPollable;
 use crate::sys::reactor::WaitState;
@@ -32,9 +32,8 @@ pub struct AsyncInputStream {
     pollable: Option<AsyncPollable>,
     wait: WaitState,
     stream: InputStream,
-    buffer: Vec<u8>,
-    consumed: usize,
-    capacity: usize,
+    pub(crate) buffer: ReadBuffer,
+    pub(crate) capacity: usize,
     /// A read with less than asked for took all the host had (a socket): wait for the
     /// pollable before the next read.
     short_read_drains: bool,
@@ -54,8 +53,7 @@ impl AsyncInputStream {
             pollable: None,
             wait: WaitState::default(),
             stream,
-            buffer: Vec::new(),
-            consumed: 0,
+            buffer: ReadBuffer::default(),
             capacity: capacity.max(1),
             short_read_drains: false,
             drained: false,
@@ -75,16 +73,14 @@ impl AsyncInputStream {
     /// The next bytes as a buffer of their own: what is buffered, else one host read (the
     /// host's buffer, not copied); `Ok(None)` at the end of the stream.
     pub(crate) fn poll_take(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<Option<Vec<u8>>>> {
-        if self.consumed < self.buffer.len() {
-            let mut rest = std::mem::take(&mut self.buffer);
-            rest.drain(..std::mem::take(&mut self.consumed));
+        if let Some(rest) = self.buffer.take() {
             return Poll::Ready(Ok(Some(rest)));
         }
         self.poll_host_read(self.capacity, cx)
     }
 
     /// One host read of up to `len` bytes: `Ok(None)` at the end of the stream.
-    fn poll_host_read(
+    pub(crate) fn poll_host_read(
         &mut self,
         len: usize,
         cx: &mut Context<'_>,
@@ -123,12 +119,8 @@ impl AsyncRead for AsyncInputStream {
         if buf.is_empty() {
             return Poll::Ready(Ok(0));
         }
-        if this.consumed < this.buffer.len() {
-            let buffered = &this.buffer[this.consumed..];
-            let n = buffered.len().min(buf.len());
-            buf[..n].copy_from_slice(&buffered[..n]);
-            this.consumed += n;
-            return Poll::Ready(Ok(n));
+        if !this.buffer.is_empty() {
+            return Poll::Ready(Ok(this.buffer.copy_to(buf)));
         }
         let len = buf.len().min(this.capacity);
         match std::task::ready!(this.poll_host_read(len, cx))? {
@@ -139,32 +131,5 @@ impl AsyncRead for AsyncInputStream {
             }
             None => Poll::Ready(Ok(0)),
         }
-    }
-}
-
-impl AsyncBufRead for AsyncInputStream {
-    fn poll_fill_buf(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<&[u8]>> {
-        let this = self.get_mut();
-        if this.consumed >= this.buffer.len() {
-            match std::task::ready!(this.poll_host_read(this.capacity, cx))? {
-                Some(bytes) => this.buffer = bytes,
-                None => this.buffer.clear(),
-            }
-            this.consumed = 0;
-        }
-        Poll::Ready(Ok(&this.buffer[this.consumed..]))
-    }
-
-    fn consume(self: Pin<&mut Self>, amt: usize) {
-        let this = self.get_mut();
-        this.consumed = (this.consumed + amt).min(this.buffer.len());
-    }
-}
-
-impl fmt::Debug for AsyncInputStream {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AsyncInputStream")
-            .field("buffered", &(self.buffer.len() - self.consumed))
-            .finish()
     }
 }

@@ -1,22 +1,20 @@
 //! One request over `wasi:http/client@0.3.0`: the only code in the client that moves bytes.
 
-use std::time::Duration;
-
 use futures_lite::StreamExt;
-use http::header::{CONTENT_LENGTH, HeaderMap, HeaderValue};
+use http::header::HeaderMap;
 use http::{Method, StatusCode, Uri};
 use wasip3::http::client;
-use wasip3::http::types::{ErrorCode, Fields, Request, RequestOptions, Response, Scheme};
+use wasip3::http::types::{ErrorCode, Fields, Request, Response};
 use wasip3::{wit_future, wit_stream};
 use wit_bindgen::{FutureWriter, StreamWriter};
 
 use super::incoming::Incoming;
 use super::unfinished;
 use crate::http::client::transport::{
-    AbortOnDrop, Head, HostTimeouts, SourceFailed, has_body_semantics,
+    AbortOnDrop, Head, HostTimeouts, SourceFailed, add_length, failed, options, set_target,
 };
-use crate::http::fields::{from_fields, to_fields, to_wasi_method};
-use crate::http::{Body, Error, TimeoutKind};
+use crate::http::fields::{from_fields, to_fields};
+use crate::http::{Body, Error};
 use crate::io::{AsyncOutputStream, AsyncWriteExt};
 
 /// The future a body ends with: its trailers, or why it broke off.
@@ -32,12 +30,7 @@ pub(crate) async fn send(
     body: Body,
     timeouts: HostTimeouts,
 ) -> Result<Head, Error> {
-    if let Some(len) = body
-        .len()
-        .filter(|&len| len > 0 || has_body_semantics(method))
-    {
-        headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
-    }
+    add_length(method, &mut headers, &body);
     let fields = to_fields(&headers)?;
     let (contents, writer) = match body.len() {
         Some(0) => (None, None),
@@ -55,26 +48,7 @@ pub(crate) async fn send(
     };
     let (request, _transmitted) =
         Request::new(fields, contents, trailers_reader, Some(options(timeouts)));
-    let invalid = |reason| Error::InvalidUrl {
-        url: url.to_string(),
-        reason,
-    };
-    request
-        .set_method(&to_wasi_method(method))
-        .map_err(|()| invalid("the host refused the method"))?;
-    let scheme = match url.scheme_str() {
-        Some("https") => Scheme::Https,
-        _ => Scheme::Http,
-    };
-    request
-        .set_scheme(Some(&scheme))
-        .map_err(|()| invalid("the host refused the scheme"))?;
-    request
-        .set_authority(url.authority().map(|a| a.as_str()))
-        .map_err(|()| invalid("the host refused the authority"))?;
-    request
-        .set_path_with_query(Some(url.path_and_query().map_or("/", |p| p.as_str())))
-        .map_err(|()| invalid("the host refused the path"))?;
+    set_target(&request, method, url)?;
 
     // An empty body ends at once (the trailers' writer, dropped, says "none"); any other is
     // written by a task of its own, which stops if the exchange is given up.
@@ -82,18 +56,7 @@ pub(crate) async fn send(
     let upload = writer.as_ref().map(|w| AbortOnDrop(w.abort_handle()));
     let response = match client::send(request).await {
         Ok(response) => response,
-        Err(code) => {
-            // A body whose source failed explains the failure better than the host does.
-            if let Some(writer) = writer.filter(|w| w.is_finished()) {
-                if let Ok(Err(SourceFailed(source))) = writer.await {
-                    return Err(Error::Body {
-                        url: url.clone(),
-                        source,
-                    });
-                }
-            }
-            return Err(Error::from_code(url, code, TimeoutKind::FirstByte));
-        }
+        Err(code) => return Err(failed(url, code, writer).await),
     };
     let mut head = head(url, response)?;
     head.upload = upload.filter(|_| writer.is_some_and(|w| !w.is_finished()));
@@ -114,16 +77,6 @@ fn head(url: &Uri, response: Response) -> Result<Head, Error> {
         body,
         upload: None,
     })
-}
-
-fn options(timeouts: HostTimeouts) -> RequestOptions {
-    let nanos = |d: Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
-    let options = RequestOptions::new();
-    // A host that does not support a timeout refuses it; the total deadline still applies.
-    let _ = options.set_connect_timeout(timeouts.connect.map(nanos));
-    let _ = options.set_first_byte_timeout(timeouts.first_byte.map(nanos));
-    let _ = options.set_between_bytes_timeout(timeouts.between_bytes.map(nanos));
-    options
 }
 
 /// Writes the request body, then ends it. When the body's own source fails, the trailers

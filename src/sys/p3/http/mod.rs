@@ -18,9 +18,11 @@ fn unfinished() -> Result<Option<wasip3::http::types::Fields>, ErrorCode> {
     )))
 }
 
-/// The header and method types, spelt as WASI 0.2 spells them too.
+/// The header, method and request types, spelt as WASI 0.2 spells them too.
 pub(crate) mod wasi {
-    pub(crate) use wasip3::http::types::{Fields, HeaderError, Method};
+    pub(crate) use wasip3::http::types::{
+        Fields, HeaderError, Method, Request as OutgoingRequest, RequestOptions, Scheme,
+    };
 
     /// Every field, as name and value pairs.
     pub(crate) fn entries(fields: &Fields) -> Vec<(String, Vec<u8>)> {

@@ -1,16 +1,16 @@
 //! `AsyncInputStream`: `AsyncRead` and `AsyncBufRead` over a WASI 0.3 `stream<u8>`.
 
 use std::cell::Cell;
-use std::fmt;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
-use futures_lite::io::{AsyncBufRead, AsyncRead};
+use futures_lite::io::AsyncRead;
 use wit_bindgen::{StreamReader, StreamResult};
 
+use crate::io::read_buffer::ReadBuffer;
 use crate::runtime::poll_proceed;
 
 /// How much one read asks the host for, unless set with [`AsyncInputStream::with_capacity`]:
@@ -47,9 +47,8 @@ pub struct AsyncInputStream {
     ending: Option<Ending>,
     /// Set when the socket this stream reads from is shut down for reading.
     shut: Option<Rc<Cell<bool>>>,
-    buffer: Vec<u8>,
-    consumed: usize,
-    capacity: usize,
+    pub(crate) buffer: ReadBuffer,
+    pub(crate) capacity: usize,
 }
 
 impl AsyncInputStream {
@@ -64,8 +63,7 @@ impl AsyncInputStream {
             state: State::Idle(stream),
             ending: None,
             shut: None,
-            buffer: Vec::new(),
-            consumed: 0,
+            buffer: ReadBuffer::default(),
             capacity: capacity.max(1),
         }
     }
@@ -87,16 +85,14 @@ impl AsyncInputStream {
     /// The next bytes as a buffer of their own: what is buffered, else one host read (the
     /// host's buffer, not copied); `Ok(None)` at the end of the stream.
     pub(crate) fn poll_take(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<Option<Vec<u8>>>> {
-        if self.consumed < self.buffer.len() {
-            let mut rest = std::mem::take(&mut self.buffer);
-            rest.drain(..std::mem::take(&mut self.consumed));
+        if let Some(rest) = self.buffer.take() {
             return Poll::Ready(Ok(Some(rest)));
         }
         self.poll_host_read(self.capacity, cx)
     }
 
     /// One host read of up to `len` bytes: `Ok(None)` at the end of the stream.
-    fn poll_host_read(
+    pub(crate) fn poll_host_read(
         &mut self,
         len: usize,
         cx: &mut Context<'_>,
@@ -156,44 +152,10 @@ impl AsyncRead for AsyncInputStream {
         if buf.is_empty() {
             return Poll::Ready(Ok(0));
         }
-        if this.consumed >= this.buffer.len() {
-            match std::task::ready!(this.poll_host_read(this.capacity, cx))? {
-                Some(bytes) => this.buffer = bytes,
-                None => return Poll::Ready(Ok(0)),
-            }
-            this.consumed = 0;
+        if this.buffer.is_empty() {
+            let bytes = std::task::ready!(this.poll_host_read(this.capacity, cx))?;
+            this.buffer.refill(bytes);
         }
-        let buffered = &this.buffer[this.consumed..];
-        let n = buffered.len().min(buf.len());
-        buf[..n].copy_from_slice(&buffered[..n]);
-        this.consumed += n;
-        Poll::Ready(Ok(n))
-    }
-}
-
-impl AsyncBufRead for AsyncInputStream {
-    fn poll_fill_buf(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<&[u8]>> {
-        let this = self.get_mut();
-        if this.consumed >= this.buffer.len() {
-            match std::task::ready!(this.poll_host_read(this.capacity, cx))? {
-                Some(bytes) => this.buffer = bytes,
-                None => this.buffer.clear(),
-            }
-            this.consumed = 0;
-        }
-        Poll::Ready(Ok(&this.buffer[this.consumed..]))
-    }
-
-    fn consume(self: Pin<&mut Self>, amt: usize) {
-        let this = self.get_mut();
-        this.consumed = (this.consumed + amt).min(this.buffer.len());
-    }
-}
-
-impl fmt::Debug for AsyncInputStream {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AsyncInputStream")
-            .field("buffered", &(self.buffer.len() - self.consumed))
-            .finish()
+        Poll::Ready(Ok(this.buffer.copy_to(buf)))
     }
 }
