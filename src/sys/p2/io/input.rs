@@ -19,7 +19,8 @@ use crate::sys::reactor::WaitState;
 /// socket read: larger costs small reads time.)
 const DEFAULT_CAPACITY: usize = 16 * 1024 + 64;
 
-/// A `wasi:io/streams` input stream as an [`AsyncRead`] and [`AsyncBufRead`].
+/// A `wasi:io/streams` input stream as an [`AsyncRead`] and
+/// [`AsyncBufRead`](crate::io::AsyncBufRead).
 ///
 /// Reads never block the component: when the host has no bytes yet (a read of zero bytes,
 /// which is not the end of the stream), the task waits on the stream's pollable. The end of

@@ -33,7 +33,8 @@ enum State {
     Ended,
 }
 
-/// A WASI 0.3 `stream<u8>` (the readable end) as an [`AsyncRead`] and [`AsyncBufRead`].
+/// A WASI 0.3 `stream<u8>` (the readable end) as an [`AsyncRead`] and
+/// [`AsyncBufRead`](crate::io::AsyncBufRead).
 ///
 /// A read hands the host a buffer and waits until the writer has put bytes in it; one read is
 /// in flight at a time, and one that is still pending when the caller gives up keeps its
