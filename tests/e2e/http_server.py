@@ -15,7 +15,9 @@ import sys
 
 import aiohttp
 
-from processes import BACKEND, EXAMPLES, check, free_port, start, stop
+from processes import (
+    BACKEND, EXAMPLES, check, free_port, run_checks, start, stop, wasmtime_serve,
+)
 
 WASM = os.path.join(EXAMPLES, "http_server.wasm")
 HELLO = os.path.join(EXAMPLES, "hello_server.wasm")
@@ -23,11 +25,10 @@ HELLO = os.path.join(EXAMPLES, "hello_server.wasm")
 
 def launch(kind):
     """Starts the example; returns (process, base URL) once it accepts connections."""
-    port = free_port()
     if kind == "serve":
-        command = ["wasmtime", "serve", "-Scli", "--addr", f"127.0.0.1:{port}", WASM]
-    else:
-        command = ["wasmtime", "run", "-Sinherit-network", "-Shttp", WASM, f"127.0.0.1:{port}"]
+        return wasmtime_serve(WASM, kind)
+    port = free_port()
+    command = ["wasmtime", "run", "-Sinherit-network", "-Shttp", WASM, f"127.0.0.1:{port}"]
     return start(command, port, name=kind), f"http://127.0.0.1:{port}"
 
 
@@ -146,14 +147,8 @@ def main():
             sys.exit(f"{kind} ({base}): {error}\nwasmtime said:\n{stop(process)[-3000:]}")
         stop(process)
         print(f"http_server under {kind}: aiohttp and curl got what they asked for ({base})")
-    port = free_port()
-    process = start(["wasmtime", "serve", "-Scli", "--addr", f"127.0.0.1:{port}", HELLO], port, name="hello")
-    base = f"http://127.0.0.1:{port}"
-    try:
-        asyncio.run(hello_handler(base))
-    except AssertionError as error:
-        sys.exit(f"hello ({base}): {error}\nwasmtime said:\n{stop(process)[-3000:]}")
-    stop(process)
+    process, base = wasmtime_serve(HELLO, "hello")
+    run_checks(f"hello ({base})", process, hello_handler(base))
     print(f"hello_server under serve: one handler answered every request ({base})")
 
 

@@ -1,6 +1,7 @@
 """What the end-to-end scripts share: free loopback ports, servers started and stopped by
 their own process ids (never by name), and checks that fail with a message."""
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -55,6 +56,23 @@ def stop(process):
             process.wait()
     process.log.seek(0)
     return process.log.read()
+
+
+def wasmtime_serve(wasm, name):
+    """Starts `wasmtime serve -Scli` for `wasm` on a free port: (process, base URL)."""
+    port = free_port()
+    command = ["wasmtime", "serve", "-Scli", "--addr", f"127.0.0.1:{port}", wasm]
+    return start(command, port, name=name), f"http://127.0.0.1:{port}"
+
+
+def run_checks(what, process, checks):
+    """Runs the coroutine `checks`, then stops `process`; on a failed check, exits with what
+    the process printed."""
+    try:
+        asyncio.run(checks)
+    except AssertionError as error:
+        sys.exit(f"{what}: {error}\nwasmtime said:\n{stop(process)[-3000:]}")
+    stop(process)
 
 
 def check(condition, message):

@@ -15,12 +15,11 @@ Run with the project's .venv Python (aiohttp), after building the example (relea
 
 import asyncio
 import os
-import sys
 import time
 
 import aiohttp
 
-from processes import BACKEND, EXAMPLES_RELEASE, check, free_port, start, stop
+from processes import BACKEND, EXAMPLES_RELEASE, check, run_checks, wasmtime_serve
 
 WASM = os.path.join(EXAMPLES_RELEASE, "serve_state.wasm")
 
@@ -160,15 +159,8 @@ async def scenario(base):
 
 
 def main():
-    port = free_port()
-    command = ["wasmtime", "serve", "-Scli", "--addr", f"127.0.0.1:{port}", WASM]
-    process = start(command, port, name="serve_state")
-    base = f"http://127.0.0.1:{port}"
-    try:
-        asyncio.run(scenario(base))
-    except AssertionError as error:
-        sys.exit(f"serve_state ({BACKEND}, {base}): {error}\nwasmtime said:\n{stop(process)[-3000:]}")
-    stop(process)
+    process, base = wasmtime_serve(WASM, "serve_state")
+    run_checks(f"serve_state ({BACKEND}, {base})", process, scenario(base))
     print(f"serve_state under wasmtime serve ({BACKEND}): instances behaved as documented")
 
 

@@ -47,7 +47,10 @@ use std::future::Future;
 
 use super::app::Service;
 use super::request::Request;
-use super::response::{HttpError, IntoResponse, Response};
+use http::StatusCode;
+use http::header::{CONTENT_LENGTH, HeaderValue};
+
+use super::response::{CANNOT_UPGRADE, HttpError, IntoResponse, Parts, Response};
 use super::{App, Handler, RouteError};
 
 pub use crate::sys::http::export::serve_request;
@@ -58,7 +61,8 @@ pub trait IntoService {
     /// The service, or the first invalid route.
     fn into_service(self) -> Result<Service, RouteError>;
 
-    /// Answers one request, as the wasi:http export does: an [`App`] or a [`Service`] through
+    /// Answers one request, as the WASI 0.2 wasi:http export does (the WASI 0.3 one makes the
+    /// service once per instance and calls it): an [`App`] or a [`Service`] through
     /// its middleware and routes, a single handler through its own type (with
     /// [`Handler::respond`]: no boxed future and no dynamic call on the way).
     fn serve(self, request: Request) -> impl Future<Output = Response>
@@ -94,4 +98,19 @@ impl<H: Handler> IntoService for H {
     fn serve(self, request: Request) -> impl Future<Output = Response> {
         self.respond(request)
     }
+}
+
+/// `response` as a wasi:http host sends it: a WebSocket upgrade (which such a host cannot
+/// make) becomes a 501 that says why, and a body of complete bytes gets its `content-length`
+/// (unless the request was a HEAD, whose answer has no body).
+pub(crate) fn host_parts(response: Response, head_only: bool) -> Parts {
+    let mut parts = response.into_parts();
+    if parts.upgrade.is_some() {
+        let refusal = HttpError::new(StatusCode::NOT_IMPLEMENTED, CANNOT_UPGRADE);
+        parts = refusal.into_response().into_parts();
+    }
+    if let Some(len) = parts.body.len().filter(|_| !head_only) {
+        parts.headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
+    }
+    parts
 }

@@ -72,29 +72,34 @@ pub(crate) async fn drive<F: Future>(
         let until = event_loop.polled() + event_loop.tasks_per_turn() as u64;
         event_loop.entered(|event_loop| {
             loop {
-                let step = event_loop.turn();
+                let busy = match event_loop.turn() {
+                    Step::Done(output) => return Poll::Ready(output),
+                    Step::Busy => true,
+                    Step::Idle => false,
+                };
                 let s = event_loop.scope();
                 let fired = s.timers.len() > 0 && s.timers.fire(clock::now()) > 0;
-                match step {
-                    Step::Done(output) => return Poll::Ready(output),
-                    Step::Busy if event_loop.polled() < until => continue,
-                    Step::Busy => {
+                if busy && event_loop.polled() < until {
+                    continue;
+                }
+                if busy {
+                    s.polls.set(s.polls.get() + 1);
+                    if yielding == Yield::ToHost {
+                        wit_bindgen::yield_blocking();
+                    }
+                    cx.waker().wake_by_ref();
+                    return Poll::Pending;
+                }
+                if fired {
+                    continue;
+                }
+                match timer.poll(&s.timers, cx) {
+                    // The earliest deadline passed: its timers fire on the next turn.
+                    Poll::Ready(()) => continue,
+                    Poll::Pending => {
                         s.polls.set(s.polls.get() + 1);
-                        if yielding == Yield::ToHost {
-                            wit_bindgen::yield_blocking();
-                        }
-                        cx.waker().wake_by_ref();
                         return Poll::Pending;
                     }
-                    Step::Idle if fired => continue,
-                    Step::Idle => match timer.poll(&s.timers, cx) {
-                        // The earliest deadline passed: its timers fire on the next turn.
-                        Poll::Ready(()) => continue,
-                        Poll::Pending => {
-                            s.polls.set(s.polls.get() + 1);
-                            return Poll::Pending;
-                        }
-                    },
                 }
             }
         })

@@ -2,8 +2,7 @@
 //! body written through the host's resources.
 
 use futures_lite::StreamExt;
-use http::header::CONTENT_LENGTH;
-use http::{HeaderMap, HeaderValue, Method, StatusCode};
+use http::{HeaderMap, Method, StatusCode};
 use wasip2::http::types::{IncomingRequest, OutgoingBody, OutgoingResponse, ResponseOutparam};
 
 use super::host::HostRequest;
@@ -11,8 +10,8 @@ use super::leftovers;
 use crate::http::Body;
 use crate::http::fields::{FieldError, from_wasi_method, to_fields};
 use crate::http::server::Request;
-use crate::http::server::export::IntoService;
-use crate::http::server::response::{CANNOT_UPGRADE, HttpError, IntoResponse, Parts, Response};
+use crate::http::server::export::{IntoService, host_parts};
+use crate::http::server::response::{HttpError, IntoResponse, Parts, Response};
 use crate::io::{AsyncOutputStream, AsyncWriteExt};
 
 /// Answers one wasi:http request with `app`: called by the code
@@ -46,18 +45,11 @@ fn to_request(request: IncomingRequest) -> Result<Request, HttpError> {
 async fn send(response: Response, out: ResponseOutparam, head_only: bool) {
     let Parts {
         status,
-        mut headers,
+        headers,
         body,
         trailers,
-        upgrade,
-    } = response.into_parts();
-    if upgrade.is_some() {
-        let refusal = HttpError::new(StatusCode::NOT_IMPLEMENTED, CANNOT_UPGRADE);
-        return Box::pin(send(refusal.into_response(), out, head_only)).await;
-    }
-    if let Some(len) = body.len().filter(|_| !head_only) {
-        headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
-    }
+        ..
+    } = host_parts(response, head_only);
     let (outgoing, body_handle) = match respond(status, &headers) {
         Ok(parts) => parts,
         Err(error) => {

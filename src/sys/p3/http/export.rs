@@ -21,8 +21,7 @@ use std::rc::Rc;
 use std::task::Poll;
 
 use futures_lite::StreamExt;
-use http::header::CONTENT_LENGTH;
-use http::{HeaderValue, Method, StatusCode};
+use http::{Method, StatusCode};
 use wasip3::http::types::{ErrorCode, Fields, Request as HostRequestHandle, Response as Outgoing};
 use wasip3::{wit_future, wit_stream};
 use wit_bindgen::{FutureWriter, StreamWriter};
@@ -32,8 +31,8 @@ use super::unfinished;
 use crate::http::Body;
 use crate::http::fields::{from_wasi_method, to_fields};
 use crate::http::server::Request;
-use crate::http::server::export::IntoService;
-use crate::http::server::response::{CANNOT_UPGRADE, HttpError, IntoResponse, Parts, Response};
+use crate::http::server::export::{IntoService, host_parts};
+use crate::http::server::response::{HttpError, IntoResponse, Parts, Response};
 use crate::http::server::{RouteError, Service};
 use crate::io::{AsyncOutputStream, AsyncWriteExt};
 use crate::runtime::Builder;
@@ -89,7 +88,7 @@ pub async fn serve_request<S: IntoService>(
     // poll, so that handing it over takes no wake-up), then in the same component-model task
     // after the call has returned it. Its wakers go through the loop, which takes the waker
     // of whoever polls it next.
-    let ended = poll_fn(|cx| {
+    let (response, ended) = poll_fn(|cx| {
         let ended = serving.as_mut().poll(cx).is_ready();
         match response.take() {
             Some(response) => Poll::Ready((response, ended)),
@@ -103,7 +102,6 @@ pub async fn serve_request<S: IntoService>(
         }
     })
     .await;
-    let (response, ended) = ended;
     if !ended {
         wit_bindgen::spawn_local(serving);
     }
@@ -124,18 +122,11 @@ fn to_request(request: HostRequestHandle) -> Result<Request, HttpError> {
 fn respond(response: Response, head_only: bool) -> Result<(Outgoing, Option<Rest>), ErrorCode> {
     let Parts {
         status,
-        mut headers,
+        headers,
         body,
         trailers,
-        upgrade,
-    } = response.into_parts();
-    if upgrade.is_some() {
-        let refusal = HttpError::new(StatusCode::NOT_IMPLEMENTED, CANNOT_UPGRADE);
-        return respond(refusal.into_response(), head_only);
-    }
-    if let Some(len) = body.len().filter(|_| !head_only) {
-        headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
-    }
+        ..
+    } = host_parts(response, head_only);
     let fields = match to_fields(&headers) {
         Ok(fields) => fields,
         Err(error) => {

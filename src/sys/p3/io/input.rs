@@ -83,15 +83,6 @@ impl AsyncInputStream {
         self.shut.get_or_insert_with(Rc::default).clone()
     }
 
-    /// The next bytes as a buffer of their own: what is buffered, else one host read (the
-    /// host's buffer, not copied); `Ok(None)` at the end of the stream.
-    pub(crate) fn poll_take(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<Option<Vec<u8>>>> {
-        if let Some(rest) = self.buffer.take() {
-            return Poll::Ready(Ok(Some(rest)));
-        }
-        self.poll_host_read(self.capacity, cx)
-    }
-
     /// One host read of up to `len` bytes: `Ok(None)` at the end of the stream.
     pub(crate) fn poll_host_read(
         &mut self,
