@@ -11,7 +11,10 @@
 //! - `/ticks` streams a line every 20 ms until the client goes away, then counts the stream as
 //!   cancelled;
 //! - `/later` answers at once and finishes a task 200 ms after its response;
-//! - `/fail` is a handler error: a 500, after which the instance keeps serving.
+//! - `/fail` is a handler error: a 500, after which the instance keeps serving;
+//! - `/panic` panics: a panic aborts the whole instance (Rust's `panic = "abort"` on wasm),
+//!   so every request it is serving at that moment fails with it, and the host starts a
+//!   fresh instance for the next ones.
 //!
 //! Built for WASI 0.3 and served (`-Scli`: Rust's standard library imports `wasi:cli` 0.2):
 //!
@@ -36,22 +39,16 @@ struct Counters {
     background_done: Cell<u64>,
 }
 
-fn counters(request: &Request) -> Result<Rc<Counters>, HttpError> {
-    request
-        .state::<Rc<Counters>>()
-        .cloned()
-        .ok_or_else(|| HttpError::internal("the counters are not in the state"))
-}
-
-/// Counts the request and says which instance answered it (middleware runs before routing
-/// gives the request the application's state, so it holds the counters itself).
-async fn who(counters: Rc<Counters>, request: Request, next: Next) -> Response {
+/// Counts the request and says which instance answered it.
+async fn who(request: Request, next: Next) -> Result<Response, HttpError> {
+    let counters = request.state::<Counters>()?;
     let request_number = counters.requests.get() + 1;
     counters.requests.set(request_number);
-    next.run(request)
+    Ok(next
+        .run(request)
         .await
         .header("x-instance", counters.instance.to_string())
-        .header("x-request", request_number.to_string())
+        .header("x-request", request_number.to_string()))
 }
 
 async fn hello(_request: Request) -> &'static str {
@@ -59,7 +56,7 @@ async fn hello(_request: Request) -> &'static str {
 }
 
 async fn stats(request: Request) -> Result<Json<serde_json::Value>, HttpError> {
-    let counters = counters(&request)?;
+    let counters = request.state::<Counters>()?;
     Ok(Json(serde_json::json!({
         "instance": counters.instance.to_string(),
         "requests": counters.requests.get(),
@@ -90,7 +87,7 @@ impl Drop for Cancelled {
 }
 
 async fn ticks(request: Request) -> Result<Response, HttpError> {
-    let guard = Cancelled(counters(&request)?);
+    let guard = Cancelled(request.state::<Counters>()?);
     let lines = futures_lite::stream::repeat(()).then(move |()| {
         let _alive = &guard;
         async {
@@ -102,7 +99,7 @@ async fn ticks(request: Request) -> Result<Response, HttpError> {
 }
 
 async fn later(request: Request) -> Result<&'static str, HttpError> {
-    let counters = counters(&request)?;
+    let counters = request.state::<Counters>()?;
     drop(wasio::spawn(async move {
         sleep(Duration::from_millis(200)).await;
         let done = &counters.background_done;
@@ -115,14 +112,17 @@ async fn fail(_request: Request) -> Result<&'static str, HttpError> {
     Err(HttpError::internal("this handler fails on purpose"))
 }
 
+async fn panic(_request: Request) -> &'static str {
+    panic!("this handler panics on purpose")
+}
+
 fn app() -> App {
-    let counters = Rc::new(Counters {
+    let counters = Counters {
         instance: std::collections::hash_map::RandomState::new().hash_one(0u8),
         requests: Cell::new(0),
         cancelled_streams: Cell::new(0),
         background_done: Cell::new(0),
-    });
-    let counted = counters.clone();
+    };
     App::new()
         .route("/", get(hello))
         .route("/stats", get(stats))
@@ -130,7 +130,8 @@ fn app() -> App {
         .route("/ticks", get(ticks))
         .route("/later", get(later))
         .route("/fail", get(fail))
-        .middleware(move |request, next| who(counted.clone(), request, next))
+        .route("/panic", get(panic))
+        .middleware(who)
         .state(counters)
 }
 

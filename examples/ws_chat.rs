@@ -7,7 +7,7 @@
 //! `cargo run --example ws_chat -- 127.0.0.1:8080`, then open http://127.0.0.1:8080/, or
 //! `cargo run --example ws_client -- "ws://127.0.0.1:8080/ws?name=ada" "hello"`.
 
-use wasio::http::server::{App, Request, Response, Server, get};
+use wasio::http::server::{App, HttpError, Request, Response, Server, get};
 use wasio::sync::broadcast::{self, RecvError};
 use wasio::ws::{self, Config, Message, WebSocket, Writer};
 
@@ -29,19 +29,16 @@ async fn page(_: Request) -> Response {
     Response::html(PAGE)
 }
 
-async fn join(request: Request) -> Response {
+async fn join(request: Request) -> Result<Response, HttpError> {
     let name = request
-        .query_pairs()
-        .into_iter()
-        .find(|(key, _)| key == "name")
-        .map_or_else(|| "anonymous".to_string(), |(_, value)| value);
-    let Some(room) = request.state::<Room>() else {
-        return Response::text("no room").with_status(wasio::http::StatusCode::NOT_FOUND);
-    };
-    let room = room.0.clone();
-    ws::upgrade(&request, Config::new().max_message_size(64 * 1024), |ws| {
-        chat(ws, name, room)
-    })
+        .query_param("name")
+        .unwrap_or_else(|| "anonymous".to_string());
+    let room = request.state::<Room>()?;
+    Ok(ws::upgrade(
+        &request,
+        Config::new().max_message_size(64 * 1024),
+        move |ws| chat(ws, name, room.0.clone()),
+    ))
 }
 
 /// One member: a task passes what the room says to the member's socket, while this one

@@ -72,6 +72,12 @@ extern crate self as wasio;
 /// becomes `fn main() { wasio::run(async { … }) }`. The function may return a value, such as
 /// a `Result`.
 ///
+/// The standard library prints a `main`'s error in its `Debug` form. wasio's
+/// [`ServeError`](http::server::ServeError) reads well there (`Error: cannot serve: access
+/// denied: ... -Sinherit-network ...`); for other errors, such as an `io::Error`, whose
+/// `Debug` form is its fields, return a `std::process::ExitCode` and print the error's
+/// `Display` form yourself, as `examples/tcp_client.rs` does.
+///
 /// ```
 /// #[wasio::main]
 /// async fn main() -> Result<(), std::num::ParseIntError> {
@@ -142,9 +148,28 @@ pub use runtime::{run, spawn, yield_now};
 /// hello world's throughput over an `App`, whose routes are trait objects:
 /// `wasio::export_http!(App::new().route("/", get(|_| async { "Hello, World!" })));`.
 ///
-/// A crate that exports HTTP is a library with `crate-type = ["cdylib"]` (or a binary
-/// without a `main` that does anything); `wasmtime serve -Scli component.wasm` serves it
-/// (`-Scli`: Rust's standard library imports `wasi:cli`).
+/// What the application can rely on, by host:
+///
+/// | | WASI 0.2 (`wasmtime serve`) | WASI 0.3 (`wasmtime serve`, `p3`) |
+/// |---|---|---|
+/// | [`App::state`](http::server::App::state) | new for every request | shared by the requests of one instance (up to 128, 16 at once); several instances run side by side |
+/// | tasks a handler spawns | run until they finish, before the instance ends | run beside other requests, may outlive the response, cancelled with the request |
+/// | [`broadcast`](sync::broadcast), [`watch`](sync::watch) | reach only the request that sent | reach the requests of the same instance |
+/// | WebSockets | 501: a wasi:http host cannot switch protocols (serve them with [`Server`](http::server::Server)) | the same |
+/// | a handler's error | its status (500 for any error but an [`HttpError`](http::server::HttpError)) | the same; the instance keeps serving |
+/// | a handler's panic | aborts the instance: that request gets the host's 500 | aborts the instance: every request it is serving fails, and the host starts a fresh instance |
+///
+/// A panic cannot be caught and turned into a 500 by wasio: Rust's standard library for
+/// `wasm32-wasip2` is built with `panic = "abort"`, so a panic traps at once and
+/// `std::panic::catch_unwind` catches nothing. Return errors instead: wasio's own
+/// accessors give `Result`s ([`Request::state`](http::server::Request::state) among them)
+/// for `?`.
+///
+/// A crate that exports HTTP builds a component `wasmtime serve` runs: a library with
+/// `crate-type = ["cdylib"]` (as `examples/hello_server.rs`), or a binary, which may also
+/// have a `main` of its own for `wasmtime run` (as `examples/http_server.rs`, whose `main`
+/// serves the same application on its own socket). Serve it with `wasmtime serve -Scli
+/// component.wasm` (`-Scli`: Rust's standard library imports `wasi:cli`).
 #[macro_export]
 macro_rules! export_http {
     ($app:expr) => {

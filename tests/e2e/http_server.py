@@ -60,6 +60,12 @@ async def with_aiohttp(kind, base):
             # the first of a fresh server, so the one instance answers them all.
             expected = [] if kind == "serve" and BACKEND == "p2" else [{"name": "apple"}]
             check(items == expected, f"GET /items gave {items}")
+        async with session.delete(f"{base}/items") as r:
+            check(r.status == 204 and await r.read() == b"", f"DELETE /items gave {r.status}")
+            for absent in ("content-type", "content-length", "transfer-encoding"):
+                check(absent not in r.headers, f"a 204 with {absent}: {dict(r.headers)}")
+        async with session.get(f"{base}/items") as r:
+            check(await r.json() == [], "the items were cleared")
         async with session.post(f"{base}/items", data=b"{oops") as r:
             check(r.status == 400, f"bad JSON gave {r.status}")
         async with session.post(f"{base}/items", json=[1, 2]) as r:

@@ -10,6 +10,9 @@ WASI 0.3: an instance serves request after request, sharing its state (x-request
 on each instance);
 a client that goes away mid-stream cancels its own stream only, while another stream on the
 same instance goes on; the spawned task's work shows in a later request.
+A panic aborts the instance it runs on: the host answers 500. Under WASI 0.2 that is the
+panicking request only; under WASI 0.3 a request the same instance was serving at that moment
+fails too, and a fresh instance answers next.
 
 Run with the project's .venv Python (aiohttp), after building the example (release)."""
 
@@ -144,6 +147,31 @@ async def stats_on(session, base, instance):
 IDLE_TIMEOUT = 1.0
 
 
+async def panics(session, base):
+    """/panic while a slow request runs: what each backend loses."""
+    for attempt in range(10):
+        await asyncio.sleep(IDLE_TIMEOUT + 0.5)
+        async with session.get(f"{base}/") as r:
+            instance = r.headers.get("x-instance")
+        slow = asyncio.ensure_future(get(session, f"{base}/sleep?ms=500"))
+        await asyncio.sleep(0.1)
+        status, body, _, _ = await get(session, f"{base}/panic")
+        check(status == 500, f"/panic gave {status} {body!r}")
+        slow_status, _, slow_on, _ = await slow
+        if BACKEND == "p2":
+            check(slow_status == 200, f"under WASI 0.2 a panic cost another request: {slow_status}")
+        elif slow_on is None and slow_status == 500:
+            status, _, after, number = await get(session, f"{base}/")
+            check(status == 200, f"after a panic: {status}")
+            check(after != instance, f"the instance that panicked answered again: {after}")
+            check(number == 1, f"the next instance is fresh: x-request {number}")
+        else:
+            continue  # the slow request went to another instance: try again
+        print(f"a panic: 500, and the slow request beside it gave {slow_status} ({BACKEND})")
+        return
+    raise AssertionError("the slow request and the panic never shared an instance")
+
+
 async def scenario(base):
     async with aiohttp.ClientSession() as session:
         if BACKEND == "p3":
@@ -156,6 +184,7 @@ async def scenario(base):
             await p3_streams(session, base)
         else:
             await p2_checks(session, base)
+        await panics(session, base)
 
 
 def main():

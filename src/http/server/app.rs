@@ -6,9 +6,10 @@ use std::rc::Rc;
 use http::StatusCode;
 use http::header::ALLOW;
 
+use super::error::HttpError;
 use super::handler::{Handler, MethodRouter, Middleware, Next, ResponseFuture};
 use super::request::{Request, StateMap};
-use super::response::{HttpError, IntoResponse, Response};
+use super::response::{IntoResponse, Response};
 use super::router::{Pattern, RouteError, Table};
 
 /// The request-body limit applications start with: 1 MiB, as aiohttp's `client_max_size`.
@@ -55,8 +56,12 @@ pub struct App {
     middleware: Vec<Rc<dyn Middleware>>,
     state: StateMap,
     max_body_size: u64,
+    render: Option<Rc<ErrorRenderer>>,
     errors: Vec<RouteError>,
 }
+
+/// What [`App::error_renderer`] keeps.
+type ErrorRenderer = dyn Fn(&HttpError) -> Response;
 
 impl Default for App {
     fn default() -> Self {
@@ -72,6 +77,7 @@ impl App {
             middleware: Vec::new(),
             state: StateMap::default(),
             max_body_size: DEFAULT_MAX_BODY_SIZE,
+            render: None,
             errors: Vec::new(),
         }
     }
@@ -111,10 +117,58 @@ impl App {
         self
     }
 
-    /// Shares `value` with every handler, which reads it with
-    /// [`Request::state::<T>()`](Request::state). One value per type.
+    /// Shares `value` with every middleware and handler, which get it as an `Rc<T>` from
+    /// [`Request::state::<T>()`](Request::state). One value per type; keep what changes in a
+    /// `Cell`, a `RefCell` or a [`sync`](crate::sync) type.
+    ///
+    /// The state lives as long as the application, and what that means depends on the host:
+    ///
+    /// | served by | the application lives | so the state is |
+    /// |---|---|---|
+    /// | [`Server`](super::Server) (`wasmtime run`) | as long as the server | shared by every request and connection, WebSockets included |
+    /// | [`export_http!`](crate::export_http), WASI 0.2 (`wasmtime serve`) | one request: every request gets a fresh instance | new for each request: what one request stores, the next does not see, and a [`broadcast`](crate::sync::broadcast) reaches only the request that sent it |
+    /// | `export_http!`, WASI 0.3 (`wasmtime serve`, `--features p3`) | one instance: up to 128 requests, 16 at once by default, and the host runs several instances side by side | shared by the requests of one instance only |
+    ///
+    /// So under `wasmtime serve` state is a cache, never the only copy of anything: data that
+    /// must last goes to a store outside the component (reached with
+    /// [`Client`](crate::http::Client); `examples/http_server.rs` does this with
+    /// `ITEMS_UPSTREAM`). wasio cannot warn when such state is changed, as it cannot see
+    /// inside a `Cell` or a `RefCell`, and under WASI 0.2 a warning "once per instance"
+    /// would be a warning on every request.
     pub fn state<T: 'static>(mut self, value: T) -> App {
         self.state.insert(value);
+        self
+    }
+
+    /// Renders every [`HttpError`] that reaches the edge of the application (a handler's or
+    /// a middleware's, and the 404, 405 and 413 wasio answers) with `render` in place of the
+    /// plain text body: JSON errors for an API, say. The error's status and headers stay;
+    /// the body and content type are `render`'s.
+    ///
+    /// ```
+    /// # wasio::run(async {
+    /// use wasio::http::server::{App, HttpError, Request, Response, get};
+    ///
+    /// let app = App::new()
+    ///     .route("/", get(|_| async { Err::<(), _>(HttpError::forbidden("no entry")) }))
+    ///     .error_renderer(|error: &HttpError| {
+    ///         Response::json(&serde_json::json!({
+    ///             "status": error.status().as_u16(),
+    ///             "error": error.message(),
+    ///         }))
+    ///     });
+    /// let service = app.into_service()?;
+    /// let response = service.call(Request::builder("GET", "/").build()).await;
+    /// assert_eq!(response.status().as_u16(), 403);
+    /// assert_eq!(response.headers()["content-type"], "application/json");
+    /// let missing = service.call(Request::builder("GET", "/nope").build()).await;
+    /// let body = missing.into_body().bytes().await?;
+    /// assert_eq!(body, r#"{"error":"404 Not Found","status":404}"#);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # }).unwrap();
+    /// ```
+    pub fn error_renderer(mut self, render: impl Fn(&HttpError) -> Response + 'static) -> App {
+        self.render = Some(Rc::new(render));
         self
     }
 
@@ -138,12 +192,15 @@ impl App {
         self.check()?;
         let dispatch: Rc<dyn Handler> = Rc::new(Dispatch {
             routes: self.routes,
-            state: Rc::new(self.state),
-            max_body_size: self.max_body_size,
         });
         Ok(Service {
             chain: self.middleware.into(),
             dispatch,
+            shared: Some(Rc::new(Shared {
+                state: Rc::new(self.state),
+                max_body_size: self.max_body_size,
+                render: self.render,
+            })),
         })
     }
 }
@@ -217,6 +274,15 @@ impl fmt::Debug for Router {
 pub struct Service {
     chain: Rc<[Rc<dyn Middleware>]>,
     dispatch: Rc<dyn Handler>,
+    /// What every request of an [`App`] shares; `None` for a single handler.
+    shared: Option<Rc<Shared>>,
+}
+
+/// The parts of an [`App`] every request sees.
+struct Shared {
+    state: Rc<StateMap>,
+    max_body_size: u64,
+    render: Option<Rc<ErrorRenderer>>,
 }
 
 impl Service {
@@ -225,15 +291,23 @@ impl Service {
         Service {
             chain: Rc::from(Vec::new()),
             dispatch: Rc::new(handler),
+            shared: None,
         }
     }
 
     /// Answers one request, through the middleware and routes, as a server does; tests call
     /// it directly with a [`Request::builder`] request.
-    pub async fn call(&self, request: Request) -> Response {
-        Next::new(self.chain.clone(), self.dispatch.clone())
-            .run(request)
-            .await
+    pub async fn call(&self, mut request: Request) -> Response {
+        let next = Next::new(self.chain.clone(), self.dispatch.clone());
+        let Some(shared) = &self.shared else {
+            return next.run(request).await;
+        };
+        request.enter(shared.state.clone(), shared.max_body_size);
+        let response = next.run(request).await;
+        match &shared.render {
+            Some(render) => response.render_error(&**render),
+            None => response,
+        }
     }
 }
 
@@ -246,27 +320,26 @@ impl fmt::Debug for Service {
 /// The innermost handler: finds the route and calls it, or answers 404 or 405.
 struct Dispatch {
     routes: Table<MethodRouter>,
-    state: Rc<StateMap>,
-    max_body_size: u64,
 }
 
 impl Handler for Dispatch {
     fn call(&self, mut request: Request) -> ResponseFuture {
         let found = match self.routes.find(request.path()) {
             Err(_) => return ready(HttpError::bad_request("the path is not validly encoded")),
-            Ok(None) => return ready(StatusCode::NOT_FOUND),
+            Ok(None) => {
+                return ready(HttpError::new(StatusCode::NOT_FOUND, "404 Not Found"));
+            }
             Ok(Some(found)) => found,
         };
         let (handlers, params) = found;
         let Some(handler) = handlers.find(request.method()).cloned() else {
             let allow = handlers.allowed();
             return ready(
-                StatusCode::METHOD_NOT_ALLOWED
-                    .into_response()
-                    .header(ALLOW, allow),
+                HttpError::new(StatusCode::METHOD_NOT_ALLOWED, "405 Method Not Allowed")
+                    .with_header(ALLOW, allow),
             );
         };
-        request.route(params, self.state.clone(), self.max_body_size);
+        request.route(params);
         handler.call(request)
     }
 }

@@ -50,7 +50,8 @@ use super::request::Request;
 use http::StatusCode;
 use http::header::{CONTENT_LENGTH, HeaderValue};
 
-use super::response::{CANNOT_UPGRADE, HttpError, IntoResponse, Parts, Response};
+use super::error::HttpError;
+use super::response::{CANNOT_UPGRADE, IntoResponse, Parts, Response, has_no_body};
 use super::{App, Handler, RouteError};
 
 pub use crate::sys::http::export::serve_request;
@@ -102,14 +103,18 @@ impl<H: Handler> IntoService for H {
 
 /// `response` as a wasi:http host sends it: a WebSocket upgrade (which such a host cannot
 /// make) becomes a 501 that says why, and a body of complete bytes gets its `content-length`
-/// (unless the request was a HEAD, whose answer has no body).
+/// (unless the request was a HEAD, whose answer has no body, or the status has no content).
 pub(crate) fn host_parts(response: Response, head_only: bool) -> Parts {
     let mut parts = response.into_parts();
     if parts.upgrade.is_some() {
         let refusal = HttpError::new(StatusCode::NOT_IMPLEMENTED, CANNOT_UPGRADE);
         parts = refusal.into_response().into_parts();
     }
-    if let Some(len) = parts.body.len().filter(|_| !head_only) {
+    if let Some(len) = parts
+        .body
+        .len()
+        .filter(|_| !head_only && !has_no_body(parts.status))
+    {
         parts.headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
     }
     parts

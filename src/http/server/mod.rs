@@ -8,18 +8,22 @@
 //! | `/static/{tail:.*}` | `/static/{*tail}` |
 //! | `app.add_subapp("/api", sub)` | [`App::nest`]`("/api", `[`Router`]`)` |
 //! | `@web.middleware` | [`App::middleware`] (an `async fn(Request, Next)`) |
-//! | `app["db"] = db`, `request.app["db"]` | [`App::state`], [`Request::state`] |
+//! | `app["db"] = db`, `request.app["db"]` | [`App::state`], [`Request::state`] (an `Rc`, or a 500 for `?`) |
 //! | `await request.json()`, `.post()`, `.text()`, `request.query` | [`Request::json`], [`Request::form`], [`Request::text`], [`Request::query`] |
 //! | `web.Response(text=...)`, `web.json_response(...)` | [`Response::text`], [`Response::json`] |
 //! | `web.StreamResponse`, SSE | [`Response::stream`], [`Response::sse`], [`Sse`] |
-//! | `raise web.HTTPNotFound()` | `return Err(`[`HttpError::not_found`]`(..))` |
+//! | `raise web.HTTPNotFound()`, `HTTPUnauthorized(headers=...)` | `return Err(`[`HttpError::not_found`]`(..))`, [`HttpError::with_header`] |
+//! | an error middleware rendering JSON | [`App::error_renderer`] |
+//! | `request.query.get("q")` | [`Request::query_param`] |
 //! | `web.run_app(app)` under `wasmtime serve` | [`export_http!`](crate::export_http) |
 //!
 //! Handlers are `async fn(Request) -> impl IntoResponse`. An error a handler returns becomes
-//! its status (500 for anything but an [`HttpError`]); nothing a request sends can panic the
-//! server.
+//! its status (500 for anything but an [`HttpError`]), and nothing a client sends makes wasio
+//! panic. A handler's own panic aborts the instance, whatever the host (see [`Server`] and
+//! [`export_http!`](crate::export_http)).
 
 mod app;
+mod error;
 #[doc(hidden)]
 pub mod export;
 mod handler;
@@ -31,6 +35,7 @@ mod router;
 mod sse;
 
 pub use app::{App, DEFAULT_MAX_BODY_SIZE, Router, Service};
+pub use error::HttpError;
 pub use export::IntoService;
 pub use handler::{
     Handler, MethodRouter, Middleware, Next, ResponseFuture, any, delete, get, head, options,
@@ -40,6 +45,6 @@ pub use http1::{ServeError, Server, ServerConfig, serve};
 pub use request::{Request, RequestBuilder};
 #[cfg(feature = "json")]
 pub use response::Json;
-pub use response::{HttpError, IntoResponse, Response, Upgraded};
+pub use response::{IntoResponse, Response, Upgraded};
 pub use router::{Params, RouteError};
 pub use sse::{Event, Sse};

@@ -11,8 +11,8 @@ use futures_lite::{Stream, StreamExt};
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap};
 use http::{Method, Uri, Version};
 
+use super::error::HttpError;
 use super::lazy::{LazyHeaders, LazyUri};
-use super::response::HttpError;
 use super::router::Params;
 use crate::http::incoming::{BodyError, Incoming};
 use crate::sys::http::HostRequest;
@@ -31,10 +31,10 @@ impl StateMap {
         self.values.push((id, Rc::new(value)));
     }
 
-    fn get<T: 'static>(&self) -> Option<&T> {
+    fn get<T: 'static>(&self) -> Option<Rc<T>> {
         let id = TypeId::of::<T>();
         let (_, value) = self.values.iter().find(|(other, _)| *other == id)?;
-        value.downcast_ref()
+        value.clone().downcast().ok()
     }
 }
 
@@ -71,7 +71,8 @@ pub struct Request {
     headers: LazyHeaders,
     params: Params,
     remote: Option<SocketAddr>,
-    state: Rc<StateMap>,
+    /// The application's state, once the request reaches an [`App`](super::App).
+    state: Option<Rc<StateMap>>,
     // Field order: the body goes before the host request it came from.
     body: Source,
     host: Option<HostRequest>,
@@ -95,7 +96,7 @@ impl Request {
             headers,
             params: Params::default(),
             remote,
-            state: Rc::default(),
+            state: None,
             body,
             host: None,
             received: 0,
@@ -137,13 +138,23 @@ impl Request {
         }
     }
 
-    pub(crate) fn route(&mut self, params: Params, state: Rc<StateMap>, max_body_size: u64) {
-        self.params = params;
-        self.state = state;
+    /// The request enters an application: its state, and its body limit.
+    pub(crate) fn enter(&mut self, state: Rc<StateMap>, max_body_size: u64) {
+        self.state = Some(state);
         self.max_body_size = max_body_size;
     }
 
-    /// The method.
+    /// The route found for the request binds `params`.
+    pub(crate) fn route(&mut self, params: Params) {
+        self.params = params;
+    }
+
+    /// The method, as the client sent it.
+    ///
+    /// A `HEAD` request is answered by the route's `GET` handler (without the body), but it
+    /// reaches middleware as `HEAD`: a middleware that lets only some methods through
+    /// should let `HEAD` through wherever it lets `GET` (`curl -I` sends `HEAD`), as
+    /// [`Method::is_safe`](http::Method::is_safe) does.
     pub fn method(&self) -> &Method {
         &self.method
     }
@@ -211,9 +222,59 @@ impl Request {
         serde_urlencoded::from_str(self.query_string().unwrap_or_default()).unwrap_or_default()
     }
 
-    /// The application's shared value of type `T` (see [`App::state`](super::App::state)).
-    pub fn state<T: 'static>(&self) -> Option<&T> {
-        self.state.get()
+    /// The first value of the query parameter `name`, decoded as a form is (`?q=a%20b` and
+    /// `?q=a+b` give `a b`; a malformed escape stays as it is);
+    /// `None` when it is absent. An empty value (`?q=` or `?q`) is `Some("")`.
+    ///
+    /// ```
+    /// use wasio::http::server::Request;
+    ///
+    /// let request = Request::builder("GET", "/search?q=wasm%20io&page=2&q=again").build();
+    /// assert_eq!(request.query_param("q").as_deref(), Some("wasm io"));
+    /// assert_eq!(request.query_param("page").as_deref(), Some("2"));
+    /// assert_eq!(request.query_param("missing"), None);
+    /// ```
+    pub fn query_param(&self, name: &str) -> Option<String> {
+        let query = self.query_string()?;
+        form_urlencoded::parse(query.as_bytes())
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.into_owned())
+    }
+
+    /// The application's shared value of type `T` (see [`App::state`](super::App::state)),
+    /// as an `Rc`: it does not borrow the request, so the body can be read after it, and it
+    /// moves into a spawned task or a WebSocket handler.
+    ///
+    /// An application that never registered a `T` gets a 500 (`?` returns it), whose cause
+    /// names the type and is logged once.
+    ///
+    /// ```
+    /// # wasio::run(async {
+    /// use std::cell::Cell;
+    /// use std::rc::Rc;
+    /// use wasio::http::server::{App, HttpError, Request, post};
+    ///
+    /// #[derive(Default)]
+    /// struct Hits(Cell<u32>);
+    ///
+    /// async fn hit(mut request: Request) -> Result<String, HttpError> {
+    ///     let hits: Rc<Hits> = request.state()?;
+    ///     let note = request.text().await?; // the request is not borrowed by `hits`
+    ///     hits.0.set(hits.0.get() + 1);
+    ///     Ok(format!("{note} #{}", hits.0.get()))
+    /// }
+    ///
+    /// let service = App::new().route("/", post(hit)).state(Hits::default()).into_service()?;
+    /// let response = service.call(Request::builder("POST", "/").body("hi")).await;
+    /// assert_eq!(response.into_body().bytes().await?, "hi #1");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # }).unwrap();
+    /// ```
+    pub fn state<T: 'static>(&self) -> Result<Rc<T>, HttpError> {
+        self.state
+            .as_ref()
+            .and_then(|state| state.get())
+            .ok_or_else(HttpError::missing_state::<T>)
     }
 
     /// The client's address, when served on wasio's own sockets.

@@ -9,6 +9,7 @@ use futures_lite::Stream;
 use http::StatusCode;
 use http::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION};
 
+use super::error::HttpError;
 use crate::http::Body;
 
 /// Trailers computed once the body has been sent.
@@ -72,6 +73,8 @@ pub struct Response {
     body: Body,
     trailers: Option<Trailers>,
     upgrade: Option<OnUpgrade>,
+    /// The [`HttpError`] this response was made from, for the application's error renderer.
+    error: Option<Box<HttpError>>,
 }
 
 impl Response {
@@ -83,6 +86,7 @@ impl Response {
             body: Body::empty(),
             trailers: None,
             upgrade: None,
+            error: None,
         }
     }
 
@@ -142,6 +146,14 @@ impl Response {
         Response::redirect(StatusCode::PERMANENT_REDIRECT, location)
     }
 
+    /// The plain-text response of `error`, which it keeps for the error renderer.
+    pub(crate) fn from_error(error: HttpError) -> Response {
+        let mut response = Response::text(error.message().to_string()).with_status(error.status());
+        response.headers.extend(error.headers().clone());
+        response.error = Some(Box::new(error));
+        response
+    }
+
     fn with_body(content_type: &'static str, body: Body) -> Response {
         let mut headers = HeaderMap::new();
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -151,6 +163,7 @@ impl Response {
             body,
             trailers: None,
             upgrade: None,
+            error: None,
         }
     }
 
@@ -183,6 +196,26 @@ impl Response {
     /// The response with `body` in place of its own.
     pub fn with_body_of(mut self, body: impl Into<Body>) -> Response {
         self.body = body.into();
+        self.error = None;
+        self
+    }
+
+    /// The [`HttpError`] this response was made from, if it was (and its body has not been
+    /// replaced since): what [`App::error_renderer`](super::App::error_renderer) renders.
+    pub fn error(&self) -> Option<&HttpError> {
+        self.error.as_deref()
+    }
+
+    /// The response made from an error, with the body (and content type) `render` gives it
+    /// in place of the plain text one; the status and every other header stay.
+    pub(crate) fn render_error(mut self, render: &dyn Fn(&HttpError) -> Response) -> Response {
+        let Some(error) = self.error.take() else {
+            return self;
+        };
+        let rendered = render(&error);
+        self.headers.remove(CONTENT_TYPE);
+        self.headers.extend(rendered.headers);
+        self.body = rendered.body;
         self
     }
 
@@ -234,8 +267,15 @@ impl Response {
         self.body
     }
 
-    /// The parts, for the code that sends the response.
-    pub(crate) fn into_parts(self) -> Parts {
+    /// The parts, for the code that sends the response. A status that has no body (204 No
+    /// Content, 304 Not Modified) loses its body and content type here, whatever the handler
+    /// gave it.
+    pub(crate) fn into_parts(mut self) -> Parts {
+        if has_no_body(self.status) {
+            self.headers.remove(CONTENT_TYPE);
+            self.body = Body::empty();
+            self.trailers = None;
+        }
         Parts {
             status: self.status,
             headers: self.headers,
@@ -244,6 +284,12 @@ impl Response {
             upgrade: self.upgrade,
         }
     }
+}
+
+/// Whether responses with `status` carry no content: 204 No Content and 304 Not Modified
+/// (RFC 9110, 15.3.5 and 15.4.5; a 1xx ends at its head anyway).
+pub(crate) fn has_no_body(status: StatusCode) -> bool {
+    status == StatusCode::NO_CONTENT || status == StatusCode::NOT_MODIFIED
 }
 
 /// A response taken apart to be sent.
@@ -263,6 +309,7 @@ impl fmt::Debug for Response {
             .field("body", &self.body)
             .field("trailers", &self.trailers.is_some())
             .field("upgrade", &self.upgrade.is_some())
+            .field("error", &self.error.is_some())
             .finish()
     }
 }
@@ -308,7 +355,12 @@ impl IntoResponse for Vec<u8> {
 }
 
 impl IntoResponse for StatusCode {
+    /// The status with its code and reason as text (`404 Not Found`), or with no body at
+    /// all for 204 and 304.
     fn into_response(self) -> Response {
+        if has_no_body(self) {
+            return Response::new(self);
+        }
         let reason = self.canonical_reason().unwrap_or("");
         Response::text(format!("{} {reason}", self.as_u16())).with_status(self)
     }
@@ -344,122 +396,5 @@ pub struct Json<T>(pub T);
 impl<T: serde::Serialize> IntoResponse for Json<T> {
     fn into_response(self) -> Response {
         Response::json(&self.0)
-    }
-}
-
-/// An error a handler returns, sent as a response with its status (aiohttp's
-/// `web.HTTPException`s).
-///
-/// Any `std::error::Error` converts into a 500 with `?`: its message goes to standard error,
-/// not to the client, which sees only "500 Internal Server Error".
-///
-/// ```
-/// use wasio::http::server::{HttpError, Request};
-///
-/// async fn user(request: Request) -> Result<String, HttpError> {
-///     let id: u32 = request
-///         .param("id")
-///         .unwrap_or_default()
-///         .parse()
-///         .map_err(|_| HttpError::bad_request("the id is a number"))?;
-///     if id == 0 {
-///         return Err(HttpError::not_found("no user 0"));
-///     }
-///     Ok(format!("user {id}"))
-/// }
-/// ```
-pub struct HttpError {
-    status: StatusCode,
-    message: String,
-    /// What went wrong, for the log, when it is not for the client to see.
-    cause: Option<String>,
-}
-
-impl HttpError {
-    /// An error with `status` whose body is `message`.
-    pub fn new(status: StatusCode, message: impl Into<String>) -> HttpError {
-        HttpError {
-            status,
-            message: message.into(),
-            cause: None,
-        }
-    }
-
-    /// 400 Bad Request.
-    pub fn bad_request(message: impl Into<String>) -> HttpError {
-        HttpError::new(StatusCode::BAD_REQUEST, message)
-    }
-
-    /// 401 Unauthorized.
-    pub fn unauthorized(message: impl Into<String>) -> HttpError {
-        HttpError::new(StatusCode::UNAUTHORIZED, message)
-    }
-
-    /// 403 Forbidden.
-    pub fn forbidden(message: impl Into<String>) -> HttpError {
-        HttpError::new(StatusCode::FORBIDDEN, message)
-    }
-
-    /// 404 Not Found.
-    pub fn not_found(message: impl Into<String>) -> HttpError {
-        HttpError::new(StatusCode::NOT_FOUND, message)
-    }
-
-    /// 413 Content Too Large.
-    pub fn payload_too_large(limit: u64) -> HttpError {
-        HttpError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!("the request body is larger than {limit} bytes"),
-        )
-    }
-
-    /// 500 Internal Server Error, logging `cause` but not showing it to the client.
-    pub fn internal(cause: impl fmt::Display) -> HttpError {
-        HttpError {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            message: "500 Internal Server Error".into(),
-            cause: Some(cause.to_string()),
-        }
-    }
-
-    /// The status.
-    pub fn status(&self) -> StatusCode {
-        self.status
-    }
-
-    /// The message the client sees.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-}
-
-impl<E: std::error::Error> From<E> for HttpError {
-    fn from(error: E) -> HttpError {
-        HttpError::internal(error)
-    }
-}
-
-impl IntoResponse for HttpError {
-    fn into_response(self) -> Response {
-        if let Some(cause) = &self.cause {
-            eprintln!("wasio: {} {}: {cause}", self.status.as_u16(), self.message);
-        }
-        Response::text(self.message).with_status(self.status)
-    }
-}
-
-impl fmt::Debug for HttpError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("HttpError")
-            .field("status", &self.status)
-            .field("message", &self.message)
-            .field("cause", &self.cause)
-            .finish()
-    }
-}
-
-impl fmt::Display for HttpError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.status.as_u16(), self.message)
     }
 }

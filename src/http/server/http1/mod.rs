@@ -1,6 +1,6 @@
 //! wasio's own HTTP/1.1 server: an [`App`](super::App) on a `TcpListener`, with keep-alive,
 //! pipelining, chunked bodies both ways, `Expect: 100-continue`, limits and timeouts, and a
-//! graceful shutdown. Run the component with `wasmtime run -Sinherit-network`.
+//! graceful shutdown.
 
 mod chunked;
 mod conn;
@@ -78,7 +78,11 @@ impl ServerConfig {
 }
 
 /// Why a server could not start or stopped.
-#[derive(Debug)]
+///
+/// Its `Debug` form is its message (`{:#?}` shows the variant), so a `main` that returns
+/// `Result<(), ServeError>` ends with a line that says what is wrong and which flag fixes
+/// it: `Error: cannot serve: access denied: the host did not grant this component the
+/// network (for wasmtime: -Sinherit-network, ...)`.
 #[non_exhaustive]
 pub enum ServeError {
     /// A route of the application is invalid.
@@ -96,6 +100,18 @@ impl fmt::Display for ServeError {
     }
 }
 
+impl fmt::Debug for ServeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !f.alternate() {
+            return fmt::Display::fmt(self, f);
+        }
+        match self {
+            ServeError::Route(error) => f.debug_tuple("Route").field(error).finish(),
+            ServeError::Io(error) => f.debug_tuple("Io").field(error).finish(),
+        }
+    }
+}
+
 impl std::error::Error for ServeError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -106,6 +122,20 @@ impl std::error::Error for ServeError {
 }
 
 /// An application served over HTTP/1.1 on a socket of its own (aiohttp's `web.run_app`).
+///
+/// The component runs under `wasmtime run`, which must grant it the network:
+/// `wasmtime run -Sinherit-network -Shttp app.wasm` (`-Shttp` because the same component
+/// can also export, or call, wasi:http; add `-Sallow-ip-name-lookup` to bind a host name).
+/// Without `-Sinherit-network`, [`Server::bind`] fails with a [`ServeError`] that says so.
+///
+/// Nothing a client sends can make the server panic: malformed or oversized requests get
+/// their 4xx, and a handler's error its status. A handler that *panics* is another matter:
+/// on `wasm32-wasip2` a panic aborts (Rust's standard library there is built with
+/// `panic = "abort"`, and `catch_unwind` catches nothing), and the instance is the whole
+/// server, so every connection, WebSocket and piece of state ends with it and `wasmtime
+/// run` exits with a trap. Handlers return errors instead (`?` on
+/// [`Request::state`](super::Request::state) and the body readers), and a supervisor
+/// restarts the process if it must never stop.
 ///
 /// ```no_run
 /// # wasio::run(async {

@@ -9,9 +9,10 @@ use super::host::HostRequest;
 use super::leftovers;
 use crate::http::Body;
 use crate::http::fields::{FieldError, from_wasi_method, to_fields};
+use crate::http::server::HttpError;
 use crate::http::server::Request;
 use crate::http::server::export::{IntoService, host_parts};
-use crate::http::server::response::{HttpError, IntoResponse, Parts, Response};
+use crate::http::server::response::{IntoResponse, Parts, Response};
 use crate::io::{AsyncOutputStream, AsyncWriteExt};
 
 /// Answers one wasi:http request with `app`: called by the code

@@ -47,7 +47,10 @@ impl fmt::Display for SocketError {
             ErrorCode::DatagramTooLarge => "datagram too large",
             ErrorCode::NameUnresolvable => "the name does not resolve to any address",
             ErrorCode::TemporaryResolverFailure => "temporary failure in name resolution",
-            ErrorCode::PermanentResolverFailure => "permanent failure in name resolution",
+            ErrorCode::PermanentResolverFailure => {
+                "permanent failure in name resolution (for wasmtime: name lookup needs \
+                 -Sallow-ip-name-lookup)"
+            }
             ErrorCode::Unknown => "unknown socket error",
         };
         write!(f, "{what} (wasi:sockets error-code {})", self.code.name())

@@ -241,7 +241,7 @@ async fn state_is_shared_by_every_handler_and_request() {
         format!(
             "{} hits, no {}",
             hits.0.get(),
-            request.state::<String>().is_none()
+            request.state::<String>().is_err()
         )
     }
     let service = service(App::new().route("/", get(hit)).state(Hits(Cell::new(0))));

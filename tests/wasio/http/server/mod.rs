@@ -4,6 +4,7 @@
 mod app;
 mod bodies;
 mod connections;
+mod first_service;
 mod lifecycle;
 mod limits;
 
@@ -89,6 +90,13 @@ pub async fn exchange(addr: SocketAddr, request: &[u8]) -> Reply {
     let mut stream = connect(addr).await;
     stream.write_all(request).await.unwrap();
     read_reply(&mut stream, false).await.unwrap()
+}
+
+/// Writes a `HEAD` request on a new connection and reads its bodiless reply.
+pub async fn exchange_head(addr: SocketAddr, request: &[u8]) -> Reply {
+    let mut stream = connect(addr).await;
+    stream.write_all(request).await.unwrap();
+    read_reply(&mut stream, true).await.unwrap()
 }
 
 /// Reads one response; `head_request` says it answers a HEAD, so it has no body.
