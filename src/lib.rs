@@ -225,6 +225,96 @@ macro_rules! __export_http {
     };
 }
 
+/// Exports a middleware component: a wasi:http handler that decides on each request with a
+/// [`Gate`](http::server::Gate) (`async fn(Request) -> Verdict`) and either answers it or
+/// forwards it to the `wasi:http/incoming-handler` it imports. `wac plug` fills that import
+/// with an application component (any wasi:http component, built with wasio or not):
+///
+/// ```sh
+/// wac plug middleware.wasm --plug app.wasm -o composed.wasm
+/// wasmtime serve -Scli composed.wasm
+/// ```
+///
+/// With the `middleware` feature only: under WASI 0.3 the bindings it needs make a
+/// component import `wasi:http/handler`, which an application served by `wasmtime serve`
+/// must not.
+///
+/// The component targets the `wasio:platform/middleware` world of `wit/` (under WASI 0.3,
+/// `middleware-p3` of `wit/p3/`, which imports and exports `wasi:http/handler@0.3.0`). What a
+/// middleware can do is what [`Verdict`](http::server::Verdict) says: read the request, and
+/// answer it or forward it unchanged.
+/// `examples/auth_middleware.rs` refuses requests without a token with 403;
+/// `examples/log_middleware.rs` logs every request before passing it on.
+///
+/// ```no_run
+/// use wasio::http::server::{HttpError, Request, Verdict};
+///
+/// async fn members_only(request: Request) -> Result<Verdict, HttpError> {
+///     if request.header("x-member") != Some("yes") {
+///         return Err(HttpError::forbidden("members only"));
+///     }
+///     Ok(Verdict::forward(request))
+/// }
+///
+/// wasio::export_middleware!(members_only);
+/// ```
+///
+#[cfg(feature = "middleware")]
+#[macro_export]
+macro_rules! export_middleware {
+    ($gate:expr) => {
+        $crate::__export_middleware!($gate);
+    };
+}
+
+#[doc(hidden)]
+#[cfg(all(feature = "middleware", not(wasio_p3)))]
+#[macro_export]
+macro_rules! __export_middleware {
+    ($gate:expr) => {
+        #[doc(hidden)]
+        struct __WasioHttpMiddleware;
+
+        impl $crate::http::server::export::exports::wasi::http::incoming_handler::Guest
+            for __WasioHttpMiddleware
+        {
+            fn handle(
+                request: $crate::__private::wasip2::http::types::IncomingRequest,
+                response_out: $crate::__private::wasip2::http::types::ResponseOutparam,
+            ) {
+                $crate::http::server::export::serve_middleware($gate, request, response_out)
+            }
+        }
+
+        $crate::http::server::export::__export_wasio_proxy!(__WasioHttpMiddleware with_types_in $crate::http::server::export);
+    };
+}
+
+#[doc(hidden)]
+#[cfg(all(feature = "middleware", wasio_p3))]
+#[macro_export]
+macro_rules! __export_middleware {
+    ($gate:expr) => {
+        #[doc(hidden)]
+        struct __WasioHttpMiddleware;
+
+        impl $crate::__private::wasip3::exports::http::handler::Guest for __WasioHttpMiddleware {
+            async fn handle(
+                request: $crate::__private::wasip3::http::types::Request,
+            ) -> ::core::result::Result<
+                $crate::__private::wasip3::http::types::Response,
+                $crate::__private::wasip3::http::types::ErrorCode,
+            > {
+                $crate::http::server::export::serve_middleware($gate, request).await
+            }
+        }
+
+        $crate::__private::wasip3::http::service::export!(
+            __WasioHttpMiddleware with_types_in $crate::__private::wasip3
+        );
+    };
+}
+
 /// Makes a program's `main` run inside the task of an async `wasi:cli/run@0.3.0` export, so
 /// that [`run`] can wait on WASI 0.3 host calls: one line in a binary (or test crate) whose
 /// `main` is a plain `fn main`. [`#[wasio::main]`](main) adds it by itself.

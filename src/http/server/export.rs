@@ -1,11 +1,13 @@
 //! Exporting an application as the component's wasi:http handler: what
 //! [`export_http!`](crate::export_http) can serve, and (under WASI 0.2) the bindings of the
-//! `wasio:platform/proxy` world it exports.
+//! `wasio:platform/middleware` world: the `incoming-handler` export, and the import a
+//! middleware component forwards to (which a component that does not call it does not
+//! import).
 
 #[cfg(not(wasio_p3))]
 wit_bindgen::generate!({
     path: "wit",
-    world: "wasio:platform/proxy",
+    world: "wasio:platform/middleware",
     with: {
         "wasi:cli/environment@0.2.12": wasip2::cli::environment,
         "wasi:cli/exit@0.2.12": wasip2::cli::exit,
@@ -36,6 +38,7 @@ wit_bindgen::generate!({
         "wasi:sockets/ip-name-lookup@0.2.12": wasip2::sockets::ip_name_lookup,
         "wasi:http/types@0.2.12": wasip2::http::types,
         "wasi:http/outgoing-handler@0.2.12": wasip2::http::outgoing_handler,
+        "wasi:http/incoming-handler@0.2.12": generate,
     },
     pub_export_macro: true,
     export_macro_name: "__export_wasio_proxy",
@@ -55,6 +58,8 @@ use super::response::{CANNOT_UPGRADE, IntoResponse, Parts, Response, has_no_body
 use super::{App, Handler, RouteError};
 
 pub use crate::sys::http::export::serve_request;
+#[cfg(feature = "middleware")]
+pub use crate::sys::http::middleware::serve_middleware;
 
 /// What [`export_http!`](crate::export_http) can serve: an [`App`], a [`Service`], or a single
 /// handler answering every request.

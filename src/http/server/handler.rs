@@ -50,7 +50,11 @@ where
 /// `next.run(request).await` (or answers by itself, to refuse a request, say).
 ///
 /// Middleware run in the order they were added: the first added is the outermost, so it sees
-/// the request first and the response last, as aiohttp's `middlewares` list.
+/// the request first and the response last, as aiohttp's `middlewares` list. They run
+/// before routing: they see the application's [state](super::App::state) but not the
+/// route's parameters, and a `HEAD` request as `HEAD` (the route's `GET` handler answers it
+/// later), so a method check lets `HEAD` through wherever it lets `GET`
+/// ([`Method::is_safe`](http::Method::is_safe) does).
 ///
 /// ```
 /// use wasio::http::server::{Next, Request, Response};

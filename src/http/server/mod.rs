@@ -33,6 +33,8 @@ mod request;
 pub(crate) mod response;
 mod router;
 mod sse;
+#[cfg(feature = "middleware")]
+pub(crate) mod verdict;
 
 pub use app::{App, DEFAULT_MAX_BODY_SIZE, Router, Service};
 pub use error::HttpError;
@@ -48,3 +50,5 @@ pub use response::Json;
 pub use response::{IntoResponse, Response, Upgraded};
 pub use router::{Params, RouteError};
 pub use sse::{Event, Sse};
+#[cfg(feature = "middleware")]
+pub use verdict::{Gate, Verdict};

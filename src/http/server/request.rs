@@ -129,6 +129,16 @@ impl Request {
         self.host.is_some()
     }
 
+    /// The wasi:http request this came from, to be passed on as it is: `None` when it has
+    /// none, or when its body has been read (which the next handler would miss).
+    #[cfg(feature = "middleware")]
+    pub(crate) fn into_host(mut self) -> Option<HostRequest> {
+        match self.body {
+            Source::Host => self.host.take(),
+            _ => None,
+        }
+    }
+
     /// A request built in memory, to call an [`App`](super::App) in tests without a server.
     pub fn builder(method: &str, uri: &str) -> RequestBuilder {
         RequestBuilder {

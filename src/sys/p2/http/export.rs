@@ -34,7 +34,7 @@ pub fn serve_request(app: impl IntoService, request: IncomingRequest, out: Respo
 }
 
 /// A wasi:http request as a [`Request`]: the method and path now, the rest when asked for.
-fn to_request(request: IncomingRequest) -> Result<Request, HttpError> {
+pub(super) fn to_request(request: IncomingRequest) -> Result<Request, HttpError> {
     let method = from_wasi_method(request.method())
         .ok_or_else(|| HttpError::bad_request("the method is not valid"))?;
     let path = request.path_with_query();
@@ -43,7 +43,7 @@ fn to_request(request: IncomingRequest) -> Result<Request, HttpError> {
 
 /// Sends `response` through the host: status and headers first, then the body and trailers.
 /// A body that fails mid-stream is left unfinished, which the host reports as an error.
-async fn send(response: Response, out: ResponseOutparam, head_only: bool) {
+pub(super) async fn send(response: Response, out: ResponseOutparam, head_only: bool) {
     let Parts {
         status,
         headers,

@@ -29,6 +29,12 @@ impl HostRequest {
         self.0.headers().entries()
     }
 
+    #[cfg(feature = "middleware")]
+    /// The host's request, to be passed on to another handler.
+    pub(crate) fn into_inner(self) -> IncomingRequest {
+        self.0
+    }
+
     /// The body, the first time it is asked for.
     pub(crate) fn body(&self) -> Option<Incoming> {
         self.0.consume().ok().map(Incoming::new)

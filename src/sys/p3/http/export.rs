@@ -15,6 +15,7 @@
 //!   store outside it.
 
 use std::cell::{Cell, OnceCell};
+use std::convert::Infallible;
 use std::future::{Future, poll_fn};
 use std::pin::pin;
 use std::rc::Rc;
@@ -57,17 +58,56 @@ pub async fn serve_request<S: IntoService>(
     request: HostRequestHandle,
 ) -> Result<Outgoing, ErrorCode> {
     let service = SERVICE.with(|slot| slot.get_or_init(|| make().into_service()).clone());
+    serve::<Infallible>(async move {
+        match (service, to_request(request)) {
+            (Ok(service), Ok(request)) => {
+                let head_only = request.method() == Method::HEAD;
+                Outcome::Respond(service.call(request).await, head_only)
+            }
+            (Err(error), _) => Outcome::Respond(HttpError::internal(error).into_response(), false),
+            (_, Err(error)) => Outcome::Respond(error.into_response(), false),
+        }
+    })
+    .await
+}
+
+/// What a request comes to: a response made here (and whether it answers a `HEAD`), or a
+/// request forwarded as it is (by a middleware, to the handler it imports).
+pub(super) enum Outcome<F> {
+    Respond(Response, bool),
+    // Made only by a middleware component's export.
+    #[cfg_attr(not(feature = "middleware"), allow(dead_code))]
+    Forward(F),
+}
+
+/// A request to forward, and where to. An application forwards nothing (`Infallible`), so
+/// its component does not import a handler.
+pub(super) trait Forward: 'static {
+    /// The response of the handler forwarded to.
+    fn forward(self) -> impl Future<Output = Result<Outgoing, ErrorCode>>;
+}
+
+impl Forward for Infallible {
+    async fn forward(self) -> Result<Outgoing, ErrorCode> {
+        match self {}
+    }
+}
+
+/// Runs `outcome` on an event loop of the request's own and returns the response the host
+/// gets: see [`serve_request`].
+pub(super) async fn serve<F: Forward>(
+    outcome: impl Future<Output = Outcome<F>> + 'static,
+) -> Result<Outgoing, ErrorCode> {
     let response: Rc<Cell<Option<Result<Outgoing, ErrorCode>>>> = Rc::default();
     let answer = response.clone();
     let mut serving = Box::pin(async move {
         let root = pin!(async move {
-            let (response, head_only) = match (service, to_request(request)) {
-                (Ok(service), Ok(request)) => {
-                    let head_only = request.method() == Method::HEAD;
-                    (service.call(request).await, head_only)
+            let (response, head_only) = match outcome.await {
+                Outcome::Respond(response, head_only) => (response, head_only),
+                Outcome::Forward(request) => {
+                    answer.set(Some(request.forward().await));
+                    return;
                 }
-                (Err(error), _) => (HttpError::internal(error).into_response(), false),
-                (_, Err(error)) => (error.into_response(), false),
             };
             match respond(response, head_only) {
                 Ok((outgoing, rest)) => {
@@ -110,7 +150,7 @@ pub async fn serve_request<S: IntoService>(
 }
 
 /// A wasi:http request as a [`Request`]: the method and path now, the rest when asked for.
-fn to_request(request: HostRequestHandle) -> Result<Request, HttpError> {
+pub(super) fn to_request(request: HostRequestHandle) -> Result<Request, HttpError> {
     let method = from_wasi_method(request.get_method())
         .ok_or_else(|| HttpError::bad_request("the method is not valid"))?;
     let path = request.get_path_with_query();

@@ -26,6 +26,18 @@ impl HostRequest {
         }
     }
 
+    #[cfg(feature = "middleware")]
+    /// The host's request, to be passed on to another handler: `None` once its body is taken.
+    pub(crate) fn into_inner(self) -> Option<Request> {
+        let HostRequest {
+            headers,
+            origin: _,
+            request,
+        } = self;
+        drop(headers); // the request's child, gone before the request moves on
+        request.into_inner()
+    }
+
     /// The request's headers, fetched the first time (they outlive the request's body).
     fn headers(&self) -> Option<&Fields> {
         self.headers

@@ -5,6 +5,8 @@ pub(crate) mod client;
 pub(crate) mod export;
 mod host;
 mod incoming;
+#[cfg(feature = "middleware")]
+pub(crate) mod middleware;
 
 pub(crate) use host::HostRequest;
 pub(crate) use incoming::Incoming;
