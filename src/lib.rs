@@ -159,11 +159,15 @@ pub use runtime::{run, spawn, yield_now};
 /// | a handler's error | its status (500 for any error but an [`HttpError`](http::server::HttpError)) | the same; the instance keeps serving |
 /// | a handler's panic | aborts the instance: that request gets the host's 500 | aborts the instance: every request it is serving fails, and the host starts a fresh instance |
 ///
-/// A panic cannot be caught and turned into a 500 by wasio: Rust's standard library for
-/// `wasm32-wasip2` is built with `panic = "abort"`, so a panic traps at once and
-/// `std::panic::catch_unwind` catches nothing. Return errors instead: wasio's own
-/// accessors give `Result`s ([`Request::state`](http::server::Request::state) among them)
-/// for `?`.
+/// A panic is not turned into a 500: Rust's standard library for `wasm32-wasip2` is built
+/// with `panic = "abort"` on stable Rust, so a panic traps at once and
+/// `std::panic::catch_unwind` catches nothing. Only a nightly toolchain can do better today:
+/// `RUSTFLAGS=-Cpanic=unwind cargo +nightly build -Zbuild-std --target wasm32-wasip2`
+/// (a nightly from after 2026-05-01, with `rust-src`) builds with WebAssembly exception
+/// handling, which wasmtime 48 runs without a flag; there `catch_unwind` catches a panic in
+/// a polled future, at about 40% more component size. wasio does not catch handler panics
+/// even in such a build yet. Return errors instead: wasio's own accessors give `Result`s
+/// ([`Request::state`](http::server::Request::state) among them) for `?`.
 ///
 /// A crate that exports HTTP builds a component `wasmtime serve` runs: a library with
 /// `crate-type = ["cdylib"]` (as `examples/hello_server.rs`), or a binary, which may also

@@ -44,9 +44,11 @@ def copy_out():
     return where, app
 
 
+ENV = dict(os.environ, CARGO_TARGET_DIR=TARGET_DIR)
+
+
 def cargo(app, *args):
-    env = dict(os.environ, CARGO_TARGET_DIR=TARGET_DIR)
-    subprocess.run(["cargo", *args, *FEATURES], cwd=app, env=env, check=True, timeout=1200)
+    subprocess.run(["cargo", *args, *FEATURES], cwd=app, env=ENV, check=True, timeout=1200)
 
 
 async def todo_service(base, server):
@@ -106,7 +108,7 @@ def main():
         cargo(app, "build", "--quiet")
         port = free_port()
         server = start(["cargo", "run", "--quiet", *FEATURES, "--", f"127.0.0.1:{port}"], port,
-                       name="cargo run (todo)", cwd=app)
+                       name="cargo run (todo)", cwd=app, env=ENV)
         run_checks(f"the todo service ({BACKEND})", server, todo_service(f"http://127.0.0.1:{port}", server))
     finally:
         shutil.rmtree(where)

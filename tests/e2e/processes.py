@@ -26,12 +26,13 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start(command, port, name=None, cwd=ROOT):
-    """Starts `command` in `cwd`; returns the process once `port` accepts connections. What it
+def start(command, port, name=None, cwd=ROOT, env=None):
+    """Starts `command` in `cwd` (with `env`, or this process's environment); returns the process once `port` accepts connections. What it
     prints goes to a file (no pipe fills up), which `stop` returns."""
     name = name or command[0]
     log = tempfile.TemporaryFile(mode="w+")
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=cwd)
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=cwd,
+                               env=env)
     process.log = log
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

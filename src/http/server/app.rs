@@ -142,8 +142,13 @@ impl App {
 
     /// Renders every [`HttpError`] that reaches the edge of the application (a handler's or
     /// a middleware's, and the 404, 405 and 413 wasio answers) with `render` in place of the
-    /// plain text body: JSON errors for an API, say. The error's status and headers stay;
-    /// the body and content type are `render`'s.
+    /// plain text body: JSON errors for an API, say. The response's status and headers stay
+    /// (a header `render` sets replaces one of the same name); the body and content type are
+    /// `render`'s. It renders after every middleware, so a middleware that replaces an
+    /// error's body has the last word. Not rendered: a plain [`StatusCode`] a handler
+    /// returns (not an `HttpError`), and what is refused before the application sees the
+    /// request (the own server's 400, 408, 414 and 431, a wasi:http request with an invalid
+    /// method, the 501 for a WebSocket under `wasmtime serve`).
     ///
     /// ```
     /// # wasio::run(async {
@@ -190,17 +195,19 @@ impl App {
     /// The application, frozen for serving: cheap to clone, one per connection or request.
     pub fn into_service(self) -> Result<Service, RouteError> {
         self.check()?;
+        let shared = Rc::new(Shared {
+            state: Rc::new(self.state),
+            max_body_size: self.max_body_size,
+            render: self.render,
+        });
         let dispatch: Rc<dyn Handler> = Rc::new(Dispatch {
             routes: self.routes,
+            shared: shared.clone(),
         });
         Ok(Service {
             chain: self.middleware.into(),
             dispatch,
-            shared: Some(Rc::new(Shared {
-                state: Rc::new(self.state),
-                max_body_size: self.max_body_size,
-                render: self.render,
-            })),
+            shared: Some(shared),
         })
     }
 }
@@ -320,6 +327,8 @@ impl fmt::Debug for Service {
 /// The innermost handler: finds the route and calls it, or answers 404 or 405.
 struct Dispatch {
     routes: Table<MethodRouter>,
+    /// For a request a middleware built anew, which has not entered the application yet.
+    shared: Rc<Shared>,
 }
 
 impl Handler for Dispatch {
@@ -340,6 +349,9 @@ impl Handler for Dispatch {
             );
         };
         request.route(params);
+        if !request.has_entered() {
+            request.enter(self.shared.state.clone(), self.shared.max_body_size);
+        }
         handler.call(request)
     }
 }

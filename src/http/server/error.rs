@@ -116,7 +116,8 @@ impl HttpError {
     }
 
     /// The 500 of [`Request::state`](super::Request::state) for a type the application never
-    /// registered: a mistake every request would repeat, so it is logged once.
+    /// registered: a mistake every request would repeat, so it is logged once per instance
+    /// (under WASI 0.2's `wasmtime serve`, an instance is one request).
     pub(crate) fn missing_state<T>() -> HttpError {
         HttpError {
             log_once: true,
@@ -145,6 +146,11 @@ impl HttpError {
                 self.status.as_u16()
             )),
         }
+    }
+
+    /// The error answered with another status (a middleware mapping 404 to 410, say).
+    pub(crate) fn set_status(&mut self, status: StatusCode) {
+        self.status = status;
     }
 
     /// The status.
@@ -220,18 +226,15 @@ impl fmt::Debug for HttpError {
     }
 }
 
-/// `404 no such user`; a message that starts with its own code (`500 Internal Server
-/// Error`) is not given it twice; the cause, if any, after a colon.
+/// What the client may see: `404 no such user` (a message that starts with its own code,
+/// `500 Internal Server Error`, is not given it twice). The cause is not shown: it is for
+/// the log ([`HttpError::cause`]).
 impl fmt::Display for HttpError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let code = self.status.as_str();
         if !self.message.starts_with(code) {
             write!(f, "{code} ")?;
         }
-        f.write_str(&self.message)?;
-        match &self.cause {
-            Some(cause) => write!(f, ": {cause}"),
-            None => Ok(()),
-        }
+        f.write_str(&self.message)
     }
 }

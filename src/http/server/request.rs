@@ -154,6 +154,11 @@ impl Request {
         self.max_body_size = max_body_size;
     }
 
+    /// Whether the request has entered an application.
+    pub(crate) fn has_entered(&self) -> bool {
+        self.state.is_some()
+    }
+
     /// The route found for the request binds `params`.
     pub(crate) fn route(&mut self, params: Params) {
         self.params = params;
@@ -256,7 +261,8 @@ impl Request {
     /// moves into a spawned task or a WebSocket handler.
     ///
     /// An application that never registered a `T` gets a 500 (`?` returns it), whose cause
-    /// names the type and is logged once.
+    /// names the type and is logged once per instance (under WASI 0.2's `wasmtime serve`,
+    /// where every request is an instance, once per request).
     ///
     /// ```
     /// # wasio::run(async {

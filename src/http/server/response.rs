@@ -7,7 +7,9 @@ use std::pin::Pin;
 use bytes::Bytes;
 use futures_lite::Stream;
 use http::StatusCode;
-use http::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION};
+use http::header::{
+    CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION, TRANSFER_ENCODING,
+};
 
 use super::error::HttpError;
 use crate::http::Body;
@@ -170,6 +172,9 @@ impl Response {
     /// The response with another status.
     pub fn with_status(mut self, status: StatusCode) -> Response {
         self.status = status;
+        if let Some(error) = &mut self.error {
+            error.set_status(status);
+        }
         self
     }
 
@@ -207,13 +212,15 @@ impl Response {
     }
 
     /// The response made from an error, with the body (and content type) `render` gives it
-    /// in place of the plain text one; the status and every other header stay.
+    /// in place of the plain text one; the status and the other headers stay, but a header
+    /// the renderer sets replaces one of the same name.
     pub(crate) fn render_error(mut self, render: &dyn Fn(&HttpError) -> Response) -> Response {
         let Some(error) = self.error.take() else {
             return self;
         };
         let rendered = render(&error);
         self.headers.remove(CONTENT_TYPE);
+        self.headers.remove(CONTENT_LENGTH);
         self.headers.extend(rendered.headers);
         self.body = rendered.body;
         self
@@ -268,11 +275,13 @@ impl Response {
     }
 
     /// The parts, for the code that sends the response. A status that has no body (204 No
-    /// Content, 304 Not Modified) loses its body and content type here, whatever the handler
-    /// gave it.
+    /// Content, 304 Not Modified) loses its body, content type and framing headers here,
+    /// whatever the handler gave it.
     pub(crate) fn into_parts(mut self) -> Parts {
         if has_no_body(self.status) {
             self.headers.remove(CONTENT_TYPE);
+            self.headers.remove(CONTENT_LENGTH);
+            self.headers.remove(TRANSFER_ENCODING);
             self.body = Body::empty();
             self.trailers = None;
         }

@@ -13,7 +13,7 @@ use http::header::{CONNECTION, CONTENT_LENGTH, DATE, HeaderMap, TRANSFER_ENCODIN
 use http::{StatusCode, Version};
 
 use crate::http::Body;
-use crate::http::server::response::Trailers;
+use crate::http::server::response::{Trailers, has_no_body};
 use crate::io::AsyncWriteExt;
 use crate::net::OwnedWriteHalf;
 
@@ -82,10 +82,7 @@ impl Output {
         trailers: Option<Trailers>,
         exchange: Exchange,
     ) -> io::Result<bool> {
-        let no_body = exchange.head_request
-            || status.is_informational()
-            || status == StatusCode::NO_CONTENT
-            || status == StatusCode::NOT_MODIFIED;
+        let no_body = exchange.head_request || status.is_informational() || has_no_body(status);
         let http11 = exchange.version == Version::HTTP_11;
         let mut keep_alive = exchange.keep_alive;
         let switching = status == StatusCode::SWITCHING_PROTOCOLS;
@@ -109,10 +106,7 @@ impl Output {
         if chunked {
             self.buffer
                 .extend_from_slice(b"transfer-encoding: chunked\r\n");
-        } else if let Some(len) = body
-            .len()
-            .filter(|_| status != StatusCode::NO_CONTENT && status != StatusCode::NOT_MODIFIED)
-        {
+        } else if let Some(len) = body.len().filter(|_| !has_no_body(status)) {
             let _ = write!(self.buffer, "content-length: {len}\r\n");
         }
         if switching {

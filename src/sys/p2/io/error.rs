@@ -48,8 +48,8 @@ impl fmt::Display for SocketError {
             ErrorCode::NameUnresolvable => "the name does not resolve to any address",
             ErrorCode::TemporaryResolverFailure => "temporary failure in name resolution",
             ErrorCode::PermanentResolverFailure => {
-                "permanent failure in name resolution (for wasmtime: name lookup needs \
-                 -Sallow-ip-name-lookup)"
+                "permanent failure in name resolution (what wasmtime also says when it was not \
+                 given -Sallow-ip-name-lookup)"
             }
             ErrorCode::Unknown => "unknown socket error",
         };

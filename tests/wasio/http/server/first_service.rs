@@ -86,6 +86,29 @@ async fn middleware_sees_the_application_state() {
 }
 
 #[wasio::test]
+async fn a_request_a_middleware_builds_anew_still_gets_the_state() {
+    async fn rewrite(request: Request, next: Next) -> Response {
+        let path = request.path().replacen("/v1", "", 1);
+        next.run(Request::builder("GET", &path).build()).await
+    }
+    async fn count(request: Request) -> Result<String, HttpError> {
+        let hits = request.state::<Hits>()?;
+        hits.0.set(hits.0.get() + 1);
+        Ok(format!("{} at {}", hits.0.get(), request.path()))
+    }
+    let service = service(
+        App::new()
+            .route("/count", get(count))
+            .middleware(rewrite)
+            .state(Hits::default()),
+    );
+    let response = service
+        .call(Request::builder("GET", "/v1/count").build())
+        .await;
+    assert_eq!(read_body(response).await, "1 at /count");
+}
+
+#[wasio::test]
 async fn rc_state_moves_into_a_websocket_route() {
     struct Room(broadcast::Sender<String>);
     async fn join(request: Request) -> Result<Response, HttpError> {
@@ -219,6 +242,24 @@ async fn an_error_renderer_gives_every_error_a_json_body() {
     )
     .await;
     assert_eq!(wrong.header("allow"), Some("GET, HEAD"));
+    // A middleware that answers an error with another status: rendered with that status.
+    async fn gone(request: Request, next: Next) -> Response {
+        let response = next.run(request).await;
+        if response.status() == StatusCode::NOT_FOUND {
+            return response.with_status(StatusCode::GONE);
+        }
+        response
+    }
+    let remapped = service(
+        App::new()
+            .middleware(gone)
+            .error_renderer(|error: &HttpError| {
+                Response::json(&serde_json::json!({"status": error.status().as_u16()}))
+            }),
+    );
+    let response = remapped.call(Request::builder("GET", "/old").build()).await;
+    assert_eq!(response.status(), StatusCode::GONE);
+    assert_eq!(read_body(response).await, r#"{"status":410}"#);
     // A response that is not an error is not rendered.
     let fine = exchange(addr, b"GET /fine HTTP/1.1\r\nhost: x\r\n\r\n").await;
     assert_eq!((fine.status, fine.text()), (200, "fine"));
@@ -230,6 +271,7 @@ async fn no_content_and_not_modified_go_out_without_a_body() {
         Response::text("the whole page")
             .with_status(StatusCode::NOT_MODIFIED)
             .header("etag", "\"v1\"")
+            .header("content-length", "14")
     }
     let addr = start(
         App::new()
