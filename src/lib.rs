@@ -177,55 +177,7 @@ pub use runtime::{run, spawn, yield_now};
 #[macro_export]
 macro_rules! export_http {
     ($app:expr) => {
-        $crate::__export_http!($app);
-    };
-}
-
-#[doc(hidden)]
-#[cfg(not(wasio_p3))]
-#[macro_export]
-macro_rules! __export_http {
-    ($app:expr) => {
-        #[doc(hidden)]
-        struct __WasioHttpExport;
-
-        impl $crate::http::server::export::exports::wasi::http::incoming_handler::Guest
-            for __WasioHttpExport
-        {
-            fn handle(
-                request: $crate::__private::wasip2::http::types::IncomingRequest,
-                response_out: $crate::__private::wasip2::http::types::ResponseOutparam,
-            ) {
-                $crate::http::server::export::serve_request($app, request, response_out)
-            }
-        }
-
-        $crate::http::server::export::__export_wasio_proxy!(__WasioHttpExport with_types_in $crate::http::server::export);
-    };
-}
-
-#[doc(hidden)]
-#[cfg(wasio_p3)]
-#[macro_export]
-macro_rules! __export_http {
-    ($app:expr) => {
-        #[doc(hidden)]
-        struct __WasioHttpExport;
-
-        impl $crate::__private::wasip3::exports::http::handler::Guest for __WasioHttpExport {
-            async fn handle(
-                request: $crate::__private::wasip3::http::types::Request,
-            ) -> ::core::result::Result<
-                $crate::__private::wasip3::http::types::Response,
-                $crate::__private::wasip3::http::types::ErrorCode,
-            > {
-                $crate::http::server::export::serve_request(|| $app, request).await
-            }
-        }
-
-        $crate::__private::wasip3::http::service::export!(
-            __WasioHttpExport with_types_in $crate::__private::wasip3
-        );
+        $crate::__export_handler!($crate::http::server::export::serve_request, $app);
     };
 }
 
@@ -267,54 +219,57 @@ macro_rules! __export_http {
 #[macro_export]
 macro_rules! export_middleware {
     ($gate:expr) => {
-        $crate::__export_middleware!($gate);
+        $crate::__export_handler!($crate::http::server::export::serve_middleware, $gate);
     };
 }
 
+// The component's wasi:http handler export, answering each request with `$serve` (an
+// application's or a middleware's) given `$arg`. Under WASI 0.3 `$arg` is evaluated by the
+// call `$serve` makes of its closure (for an application, the instance's first request).
 #[doc(hidden)]
-#[cfg(all(feature = "middleware", not(wasio_p3)))]
+#[cfg(not(wasio_p3))]
 #[macro_export]
-macro_rules! __export_middleware {
-    ($gate:expr) => {
+macro_rules! __export_handler {
+    ($serve:path, $arg:expr) => {
         #[doc(hidden)]
-        struct __WasioHttpMiddleware;
+        struct __WasioHttpExport;
 
         impl $crate::http::server::export::exports::wasi::http::incoming_handler::Guest
-            for __WasioHttpMiddleware
+            for __WasioHttpExport
         {
             fn handle(
                 request: $crate::__private::wasip2::http::types::IncomingRequest,
                 response_out: $crate::__private::wasip2::http::types::ResponseOutparam,
             ) {
-                $crate::http::server::export::serve_middleware($gate, request, response_out)
+                $serve($arg, request, response_out)
             }
         }
 
-        $crate::http::server::export::__export_wasio_proxy!(__WasioHttpMiddleware with_types_in $crate::http::server::export);
+        $crate::http::server::export::__export_wasio_proxy!(__WasioHttpExport with_types_in $crate::http::server::export);
     };
 }
 
 #[doc(hidden)]
-#[cfg(all(feature = "middleware", wasio_p3))]
+#[cfg(wasio_p3)]
 #[macro_export]
-macro_rules! __export_middleware {
-    ($gate:expr) => {
+macro_rules! __export_handler {
+    ($serve:path, $arg:expr) => {
         #[doc(hidden)]
-        struct __WasioHttpMiddleware;
+        struct __WasioHttpExport;
 
-        impl $crate::__private::wasip3::exports::http::handler::Guest for __WasioHttpMiddleware {
+        impl $crate::__private::wasip3::exports::http::handler::Guest for __WasioHttpExport {
             async fn handle(
                 request: $crate::__private::wasip3::http::types::Request,
             ) -> ::core::result::Result<
                 $crate::__private::wasip3::http::types::Response,
                 $crate::__private::wasip3::http::types::ErrorCode,
             > {
-                $crate::http::server::export::serve_middleware($gate, request).await
+                $serve(|| $arg, request).await
             }
         }
 
         $crate::__private::wasip3::http::service::export!(
-            __WasioHttpMiddleware with_types_in $crate::__private::wasip3
+            __WasioHttpExport with_types_in $crate::__private::wasip3
         );
     };
 }

@@ -7,7 +7,7 @@ use std::fmt;
 use http::StatusCode;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 
-use super::response::{IntoResponse, Response};
+use super::response::{IntoResponse, Response, header_pair};
 
 /// An error a handler returns, sent as a response with its status (aiohttp's
 /// `web.HTTPException`s), its message as the body, and any headers it carries.
@@ -136,12 +136,12 @@ impl HttpError {
         N: TryInto<HeaderName>,
         V: TryInto<HeaderValue>,
     {
-        match (name.try_into(), value.try_into()) {
-            (Ok(name), Ok(value)) => {
+        match header_pair(name, value) {
+            Some((name, value)) => {
                 self.headers.insert(name, value);
                 self
             }
-            _ => HttpError::internal(format_args!(
+            None => HttpError::internal(format_args!(
                 "an HttpError {} was given an invalid header",
                 self.status.as_u16()
             )),

@@ -185,12 +185,12 @@ impl Response {
         N: TryInto<HeaderName>,
         V: TryInto<HeaderValue>,
     {
-        match (name.try_into(), value.try_into()) {
-            (Ok(name), Ok(value)) => {
+        match header_pair(name, value) {
+            Some((name, value)) => {
                 self.headers.insert(name, value);
                 self
             }
-            _ => HttpError::new(
+            None => HttpError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "a handler set an invalid header",
             )
@@ -293,6 +293,15 @@ impl Response {
             upgrade: self.upgrade,
         }
     }
+}
+
+/// `name` and `value` as a header, when both are valid HTTP.
+pub(crate) fn header_pair<N, V>(name: N, value: V) -> Option<(HeaderName, HeaderValue)>
+where
+    N: TryInto<HeaderName>,
+    V: TryInto<HeaderValue>,
+{
+    Some((name.try_into().ok()?, value.try_into().ok()?))
 }
 
 /// Whether responses with `status` carry no content: 204 No Content and 304 Not Modified

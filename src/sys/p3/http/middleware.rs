@@ -19,13 +19,14 @@ wit_bindgen::generate!({
     },
 });
 
-/// Decides on one wasi:http request with `gate`: called by the code
+/// Decides on one wasi:http request with the gate `make` gives: called by the code
 /// [`export_middleware!`](crate::export_middleware) generates. The gate runs on an event
 /// loop of the request's own; a forwarded request's response is the wrapped component's.
-pub async fn serve_middleware(
-    gate: impl Gate,
+pub async fn serve_middleware<G: Gate>(
+    make: impl FnOnce() -> G,
     request: HostRequestHandle,
 ) -> Result<Outgoing, ErrorCode> {
+    let gate = make();
     serve(async move {
         let request = match to_request(request) {
             Ok(request) => request,
