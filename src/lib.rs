@@ -116,6 +116,8 @@ mod sys;
 pub mod time;
 pub mod ws;
 
+#[cfg(all(wasio_p3, target_family = "wasm", not(target_feature = "atomics")))]
+pub use runtime::run_async;
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 pub use runtime::{run, spawn, yield_now};
 

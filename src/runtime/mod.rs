@@ -36,6 +36,8 @@ mod yield_now;
 #[cfg(not(wasio_p3))]
 pub use crate::sys::pollable::{AsyncPollable, Wait, WaitFor, wait_for};
 pub use join_handle::{AbortHandle, JoinError, JoinHandle};
+#[cfg(wasio_p3)]
+pub use run::run_async;
 pub use run::{Builder, run};
 pub use stats::{Stats, stats};
 pub use task::spawn;

@@ -40,6 +40,36 @@ pub fn run<F: Future>(future: F) -> F::Output {
     Builder::new().run(future)
 }
 
+/// Runs `future` on a new event loop inside the component-model task that awaits this, with
+/// every task it spawns, and gives its output: the body of an async export of a WASI 0.3
+/// component (an `async func` of its own WIT interface, whose bindings wit-bindgen makes).
+/// Like [`run`], except that it waits without blocking: while the loop waits on the host,
+/// the instance goes on with its other calls, so concurrent calls of the export run side by
+/// side, each on its own loop. Tasks still pending when `future` completes are cancelled, as
+/// [`run`] cancels them.
+///
+/// WASI 0.3 only (the `p3` feature): under WASI 0.2 every export is synchronous, and its
+/// body calls [`run`] instead, which blocks the instance until the loop is done.
+///
+/// ```no_run
+/// // An `async func double(n: u32) -> u32` of the component's world, as wit-bindgen binds it:
+/// async fn double(n: u32) -> u32 {
+///     wasio::run_async(async move {
+///         wasio::time::sleep(std::time::Duration::from_millis(10)).await;
+///         wasio::spawn(async move { n * 2 }).await.unwrap_or(0)
+///     })
+///     .await
+/// }
+/// ```
+///
+/// # Panics
+///
+/// When awaited inside a running event loop (by a wasio task): spawn the future instead.
+#[cfg(wasio_p3)]
+pub async fn run_async<F: Future>(future: F) -> F::Output {
+    Builder::new().run_async(future).await
+}
+
 /// Settings of the event loop; [`run`] uses the defaults.
 ///
 /// ```
@@ -121,5 +151,21 @@ impl Builder {
     pub fn run<F: Future>(&self, future: F) -> F::Output {
         let future = pin!(future);
         crate::sys::driver::block_on(EventLoop::new(self, future))
+    }
+
+    /// Runs `future` like [`run_async`], with these settings.
+    ///
+    /// # Panics
+    ///
+    /// As [`run_async`].
+    #[cfg(wasio_p3)]
+    pub async fn run_async<F: Future>(&self, future: F) -> F::Output {
+        let future = pin!(future);
+        let mut event_loop = EventLoop::new(self, future);
+        let output =
+            crate::sys::driver::drive(&mut event_loop, crate::sys::driver::Yield::ToWitBindgen)
+                .await;
+        event_loop.shutdown();
+        output
     }
 }

@@ -81,4 +81,5 @@ def main():
     print(f"log_middleware + auth_middleware + http_server ({BACKEND}): every request logged")
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -3,6 +3,7 @@ their own process ids (never by name), and checks that fail with a message."""
 
 import asyncio
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -26,13 +27,16 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start(command, port, name=None, cwd=ROOT, env=None):
-    """Starts `command` in `cwd` (with `env`, or this process's environment); returns the process once `port` accepts connections. What it
-    prints goes to a file (no pipe fills up), which `stop` returns."""
+def start(command, port, name=None, cwd=ROOT, env=None, group=False):
+    """Starts `command` in `cwd` (with `env`, or this process's environment); returns the
+    process once `port` accepts connections. What it prints goes to a file (no pipe fills
+    up), which `stop` returns. With `group`, the process leads a process group of its own,
+    which `stop` ends whole (for a server that starts children, such as jco)."""
     name = name or command[0]
     log = tempfile.TemporaryFile(mode="w+")
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=cwd,
-                               env=env)
+                               env=env, start_new_session=group)
+    process.group = group
     process.log = log
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -47,8 +51,20 @@ def start(command, port, name=None, cwd=ROOT, env=None):
 
 
 def stop(process):
-    """Stops the process (this one only) and returns what it printed."""
-    if process.poll() is None:
+    """Stops the process (this one only, or the process group it leads when started with
+    `group`) and returns what it printed."""
+    if process.group:
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            # SIGKILL ends whatever of the group outlived its leader's SIGTERM.
+            try:
+                os.killpg(process.pid, sig)
+            except ProcessLookupError:
+                pass
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+    elif process.poll() is None:
         process.terminate()
         try:
             process.wait(timeout=10)
@@ -66,13 +82,22 @@ def wasmtime_serve(wasm, name):
     return start(command, port, name=name), f"http://127.0.0.1:{port}"
 
 
+def jco_serve(wasm, name, *flags):
+    """Serves `wasm` with jco (scripts/jco-serve, which says how for each backend) on a free
+    port, with `jco serve`'s `flags`: (process, base URL). jco starts a child process, so the
+    server runs in a process group of its own, which `stop` ends."""
+    port = free_port()
+    command = [os.path.join(ROOT, "scripts", "jco-serve"), wasm, "127.0.0.1", str(port), *flags]
+    return start(command, port, name=f"jco ({name})", group=True), f"http://127.0.0.1:{port}"
+
+
 def run_checks(what, process, checks):
-    """Runs the coroutine `checks`, then stops `process`; on a failed check, exits with what
-    the process printed."""
+    """Runs the coroutine `checks`, then stops `process`; on a failed check (or any error,
+    such as a timeout), exits with what the process printed."""
     try:
         asyncio.run(checks)
-    except AssertionError as error:
-        sys.exit(f"{what}: {error}\nwasmtime said:\n{stop(process)[-3000:]}")
+    except Exception as error:
+        sys.exit(f"{what}: {error!r}\nthe server said:\n{stop(process)[-3000:]}")
     stop(process)
 
 

@@ -176,12 +176,10 @@ fn respond(response: Response, head_only: bool) -> Result<(Outgoing, Option<Rest
         }
     };
     let has_body = !head_only && !body.is_empty();
-    let (contents, writer) = if has_body {
-        let (writer, reader) = wit_stream::new();
-        (Some(reader), Some(writer))
-    } else {
-        (None, None)
-    };
+    let (writer, contents) = wit_stream::new();
+    // A response without a body still gets a stream, ended at once: jco's WASI 0.3 server
+    // (preview3-shim 0.7) cannot send a response whose body is `none`, and never answers it.
+    let writer = has_body.then_some(writer);
     // A body of complete bytes can only break off if the client goes away, which the host
     // knows: without trailers, its end is settled now (the writer, dropped, says "none"),
     // before the host holds the reader. A streamed body (or one with trailers) keeps its end,
@@ -192,7 +190,7 @@ fn respond(response: Response, head_only: bool) -> Result<(Outgoing, Option<Rest
     } else {
         (None, wit_future::new(|| Ok(None)).1)
     };
-    let (outgoing, _transmitted) = Outgoing::new(fields, contents, ending_reader);
+    let (outgoing, _transmitted) = Outgoing::new(fields, Some(contents), ending_reader);
     if status != StatusCode::OK && outgoing.set_status_code(status.as_u16()).is_err() {
         return Err(ErrorCode::InternalError(Some(format!(
             "the host refused the status {status}"
