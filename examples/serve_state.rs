@@ -11,6 +11,10 @@
 //! - `/ticks` streams a line every 20 ms until the client goes away, then counts the stream as
 //!   cancelled;
 //! - `/later` answers at once and finishes a task 200 ms after its response;
+//! - a GET of `/mailbox` waits for what a POST to `/mailbox` sends, through a `Queue` in the
+//!   application's state: under WASI 0.3 one request wakes another on the same instance
+//!   (nothing else wakes the waiting one); under WASI 0.2 the two never meet, and the GET's
+//!   instance, which nothing could ever wake, ends with wasio's deadlock panic (a 500);
 //! - `/fail` is a handler error: a 500, after which the instance keeps serving;
 //! - `/panic` panics: a panic aborts the whole instance (Rust's `panic = "abort"` on wasm),
 //!   so every request it is serving at that moment fails with it, and the host starts a
@@ -28,6 +32,7 @@ use std::time::Duration;
 
 use futures_lite::StreamExt;
 use wasio::http::server::{App, HttpError, Json, Next, Request, Response, get};
+use wasio::sync::Queue;
 use wasio::time::sleep;
 
 /// The instance's counters, shared by its requests and the tasks they spawn.
@@ -37,6 +42,8 @@ struct Counters {
     requests: Cell<u64>,
     cancelled_streams: Cell<u64>,
     background_done: Cell<u64>,
+    /// What POSTs to `/mailbox` left for GETs of it.
+    mailbox: Queue<String>,
 }
 
 /// Counts the request and says which instance answered it.
@@ -108,6 +115,24 @@ async fn later(request: Request) -> Result<&'static str, HttpError> {
     Ok("started\n")
 }
 
+/// Waits for a message, however long it takes: only another request can send one.
+async fn receive(request: Request) -> Result<String, HttpError> {
+    let counters = request.state::<Counters>()?;
+    let message = counters.mailbox.get().await;
+    message.map_err(|_| HttpError::service_unavailable("the mailbox closed"))
+}
+
+/// Leaves the request's body for a waiting (or the next) GET.
+async fn deliver(mut request: Request) -> Result<&'static str, HttpError> {
+    let counters = request.state::<Counters>()?;
+    let message = request.text().await?;
+    counters
+        .mailbox
+        .try_put(message)
+        .map_err(|_| HttpError::service_unavailable("the mailbox is full"))?;
+    Ok("delivered\n")
+}
+
 async fn fail(_request: Request) -> Result<&'static str, HttpError> {
     Err(HttpError::internal("this handler fails on purpose"))
 }
@@ -122,6 +147,7 @@ fn app() -> App {
         requests: Cell::new(0),
         cancelled_streams: Cell::new(0),
         background_done: Cell::new(0),
+        mailbox: Queue::new(64),
     };
     App::new()
         .route("/", get(hello))
@@ -129,6 +155,7 @@ fn app() -> App {
         .route("/sleep", get(pause))
         .route("/ticks", get(ticks))
         .route("/later", get(later))
+        .route("/mailbox", get(receive).post(deliver))
         .route("/fail", get(fail))
         .route("/panic", get(panic))
         .middleware(who)

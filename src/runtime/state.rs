@@ -9,12 +9,12 @@
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
-use std::task::Waker;
 
 use slab::Slab;
 
 use super::task::Runnable;
 use super::timers::Timers;
+use crate::sys::driver::HostWaker;
 
 /// Everything one event loop owns.
 pub(crate) struct State {
@@ -39,9 +39,9 @@ pub(crate) struct State {
     active: Cell<bool>,
     /// Whether the loop has shut down: wake-ups of its leftover wakers are ignored.
     closed: Cell<bool>,
-    /// What drives the loop when the host does (WASI 0.3: the component-model task's waker),
+    /// What drives the loop when the host does (WASI 0.3: the component-model task),
     /// woken when a task becomes runnable while the loop is not being polled.
-    host_waker: RefCell<Option<Waker>>,
+    pub(crate) host: HostWaker,
 }
 
 impl State {
@@ -64,7 +64,7 @@ impl State {
             turns: Cell::new(0),
             active: Cell::new(false),
             closed: Cell::new(false),
-            host_waker: RefCell::new(None),
+            host: HostWaker::new(),
         })
     }
 
@@ -87,28 +87,13 @@ impl State {
 
     #[inline(never)]
     fn wake_host_now(&self) {
-        let waker = self.host_waker.borrow();
-        if let Some(waker) = waker.as_ref() {
-            waker.wake_by_ref();
-        }
+        self.host.wake();
     }
 
-    /// Records what drives the loop from now on.
-    #[cfg(wasio_p3)]
-    pub(crate) fn set_host_waker(&self, waker: &Waker) {
-        let mut slot = self.host_waker.borrow_mut();
-        if slot.as_ref().is_none_or(|w| !w.will_wake(waker)) {
-            let old = slot.replace(waker.clone());
-            drop(slot);
-            drop(old);
-        }
-    }
-
-    /// Marks the loop shut down and drops what drives it.
+    /// Marks the loop shut down and lets go of what drives it.
     pub(crate) fn close(&self) {
         self.closed.set(true);
-        let waker = self.host_waker.borrow_mut().take();
-        drop(waker);
+        self.host.clear();
     }
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""End-to-end: jco as a second host. The hello_server and http_server examples, and the
-auth middleware plugged in front of http_server, served by jco (WASIO_BACKEND=p2 or p3) and
-checked with the same assertions as under `wasmtime serve` (http_server.py, compose.py).
+"""End-to-end: jco as a second host. The hello_server and http_server examples, the auth
+middleware plugged in front of http_server, and the library composition, served by jco
+(WASIO_BACKEND=p2 or p3) and checked with the same assertions as under `wasmtime serve`
+(http_server.py, compose.py, library.py).
 jco serves a WASI 0.2 component with `jco serve`, and a WASI 0.3 one through its WASI 0.3
 shim (processes.jco_serve says how).
 
@@ -14,6 +15,8 @@ Where jco differs from wasmtime, the difference is checked here as what it is:
   a worker of its own, and only the panicking one fails (WASI 0.2). Under WASI 0.3 the
   trapped instance stays, and answers 500 to everything from then on;
 - the URL a WASI 0.3 request carries has its authority under jco, not under wasmtime;
+- under WASI 0.3, jco 1.35 loses the responses a component inside a composition gets from
+  `wasi:http/client` after the first call (see library_component);
 - jco answers one request at a time: `jco serve` calls a WASI 0.2 handler synchronously on
   its one instance, and the WASI 0.3 shim's server awaits each handler before it takes the
   next request, so 64 requests that each wait 100 ms take about 64 x 100 ms (under
@@ -30,6 +33,7 @@ import aiohttp
 
 import compose
 import http_server
+import library
 from processes import (
     BACKEND, EXAMPLES, EXAMPLES_RELEASE, TARGET, check, jco_serve, run_checks, stop,
 )
@@ -52,6 +56,39 @@ def composed():
     run_checks(f"auth + http_server under jco ({BACKEND})", process, compose.authed(base, "let-me-in"))
     print(f"auth_middleware + http_server under jco ({BACKEND}): refused without the token, "
           "forwarded with it")
+
+
+def library_component():
+    """The library composition (library.py) under jco. WASI 0.2: the same checks, the
+    requests in turn. WASI 0.3: the first call of the library works; from the second on,
+    jco 1.35 mistakes the handle of the response that the library, a component inside the
+    composition, gets from `wasi:http/client` (its shim's Response methods find no response:
+    "Cannot read private member #statusCode"), and `/fetch` fails with 500."""
+    process, base = jco_serve(library.compose(), f"fetch_{BACKEND}")
+    if BACKEND == "p2":
+        run_checks("fetch_app + fetch_library under jco (p2)", process,
+                   library.scenario(base, side_by_side=False))
+        print("fetch_app + fetch_library under jco (p2): the library's exports answered the app")
+        return
+
+    async def fails():
+        runner, up, _ = await library.upstream()
+        try:
+            async with aiohttp.ClientSession() as session:
+                statuses = []
+                for _ in range(2):
+                    status, pages, _ = await library.fetch(session, base, [f"{up}/status/404"])
+                    statuses.append((status, pages[0].get("status") if status == 200 else None))
+                check(statuses == [(200, 404), (500, None)],
+                      f"jco now runs the WASI 0.3 library ({statuses}): update docs/deploy.md, "
+                      "the README and this check")
+        finally:
+            await runner.cleanup()
+
+    run_checks("fetch_app + fetch_library under jco (p3)", process, fails())
+    check("Cannot read private member #statusCode" in stop(process), "jco's error changed")
+    print("fetch_app + fetch_library under jco (p3): the first call answered, the second a 500 "
+          "(jco 1.35 loses the library's response)")
 
 
 def one_at_a_time():
@@ -127,5 +164,6 @@ def panics():
 
 routes()
 composed()
+library_component()
 one_at_a_time()
 panics()

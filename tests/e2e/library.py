@@ -77,7 +77,8 @@ async def fetch(session, base, urls, timeout_ms=None):
         return r.status, body, time.monotonic() - started
 
 
-async def scenario(base):
+async def scenario(base, side_by_side=True):
+    """The checks; `side_by_side`: whether the host runs concurrent requests at once."""
     runner, up, busy = await upstream()
     try:
         async with aiohttp.ClientSession() as session:
@@ -112,7 +113,8 @@ async def scenario(base):
             replies = await asyncio.gather(*(fetch(session, base, [slow]) for _ in range(8)))
             took = time.monotonic() - started
             check(all(s == 200 and p[0].get("status") == 200 for s, p, _ in replies), f"{replies}")
-            check(took < 1.5, f"8 concurrent requests of 300 ms took {took:.2f} s")
+            if side_by_side:
+                check(took < 1.5, f"8 concurrent requests of 300 ms took {took:.2f} s")
             print(f"8 requests calling the library at once: {took * 1000:.0f} ms")
     finally:
         await runner.cleanup()
@@ -125,4 +127,5 @@ def main():
     print(f"fetch_app + fetch_library ({BACKEND}): the library's exports answered the app")
 
 
-main()
+if __name__ == "__main__":
+    main()

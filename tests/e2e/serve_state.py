@@ -9,7 +9,8 @@ WASI 0.2: every request has a fresh instance (x-request is always 1).
 WASI 0.3: an instance serves request after request, sharing its state (x-request counts up
 on each instance);
 a client that goes away mid-stream cancels its own stream only, while another stream on the
-same instance goes on; the spawned task's work shows in a later request.
+same instance goes on; the spawned task's work shows in a later request; a request waiting
+on the application's `Queue` is woken by another request's put (on WASI 0.2 it never is).
 A panic aborts the instance it runs on: the host answers 500. Under WASI 0.2 that is the
 panicking request only; under WASI 0.3 a request the same instance was serving at that moment
 fails too, and a fresh instance answers next.
@@ -133,6 +134,47 @@ async def p3_streams(session, base):
     raise AssertionError("two streams never landed on the same instance")
 
 
+async def mailbox(session, base):
+    """A GET of /mailbox waits for a POST's message: on WASI 0.3, from another request of
+    the same instance, which wakes it at once (the waiting request's loop has nothing else
+    to wait for); on WASI 0.2 the two never share an instance."""
+
+    async def receive():
+        async with session.get(f"{base}/mailbox") as r:
+            return r.status, await r.text(), r.headers.get("x-instance")
+
+    if BACKEND == "p2":
+        # The GET's fresh instance has nothing that could ever wake it: wasio's deadlock
+        # check ends it (a panic, so the host's 500) instead of letting it hang.
+        async with session.post(f"{base}/mailbox", data=b"hello") as r:
+            check(r.status == 200, f"POST /mailbox gave {r.status}")
+        status, body, _ = await asyncio.wait_for(receive(), timeout=5)
+        check(status == 500, f"under WASI 0.2 a request got another's message: {status} {body!r}")
+        print("under WASI 0.2 the mailbox's message stayed in its own instance; the GET's "
+              "instance, with nothing to wait for, ended with a 500")
+        return
+    for attempt in range(10):
+        await asyncio.sleep(IDLE_TIMEOUT + 0.5)
+        waiting = asyncio.ensure_future(receive())
+        await asyncio.sleep(0.2)
+        async with session.post(f"{base}/mailbox", data=f"hello {attempt}".encode()) as r:
+            check(r.status == 200, f"POST /mailbox gave {r.status}")
+            posted_on = r.headers.get("x-instance")
+        sent_at = time.monotonic()
+        done, _ = await asyncio.wait([waiting], timeout=1.0)
+        if not done:
+            waiting.cancel()  # it waits on another instance, whose mailbox is empty
+            continue
+        status, body, received_on = waiting.result()
+        took = time.monotonic() - sent_at
+        check((status, body) == (200, f"hello {attempt}"), f"GET /mailbox: {status} {body!r}")
+        check(received_on == posted_on, f"delivered across instances: {received_on}, {posted_on}")
+        print(f"one request woke another waiting on the same instance in {took * 1000:.0f} ms "
+              f"(attempt {attempt + 1})")
+        return
+    raise AssertionError("the waiting and the posting request never shared an instance")
+
+
 async def stats_on(session, base, instance):
     """The counters of `instance`, asked until a request reaches it."""
     for _ in range(50):
@@ -184,6 +226,7 @@ async def scenario(base):
             await p3_streams(session, base)
         else:
             await p2_checks(session, base)
+        await mailbox(session, base)
         await panics(session, base)
 
 

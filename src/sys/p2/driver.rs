@@ -45,3 +45,20 @@ pub(crate) fn release_waiters() {
 pub(crate) fn pollable_counts() -> (usize, usize) {
     reactor::with(|r| r.counts())
 }
+
+/// What wakes a loop when it is not being polled: nothing under WASI 0.2, where one loop
+/// runs at a time and waits in `wasi:io/poll.poll` itself, which any wake-up it needs
+/// interrupts (a host event).
+pub(crate) struct HostWaker;
+
+impl HostWaker {
+    pub(crate) fn new() -> HostWaker {
+        HostWaker
+    }
+
+    /// Nothing waits elsewhere to be woken.
+    pub(crate) fn wake(&self) {}
+
+    /// Nothing to let go of.
+    pub(crate) fn clear(&self) {}
+}

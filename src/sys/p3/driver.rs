@@ -6,6 +6,7 @@ use std::pin::{Pin, pin};
 use std::task::{Context, Poll};
 
 use super::clock;
+pub(crate) use super::host_waker::HostWaker;
 use crate::runtime::event_loop::{EventLoop, Step};
 use crate::runtime::timers::Timers;
 
@@ -66,7 +67,7 @@ pub(crate) async fn drive<F: Future>(
 ) -> F::Output {
     let mut timer = Timer::default();
     poll_fn(|cx| {
-        event_loop.scope().set_host_waker(cx.waker());
+        event_loop.scope().host.set(cx.waker());
         // A task back to the host costs more than a turn: turns go on while tasks are
         // runnable, until as much work as one full turn has been done since the host last ran.
         let until = event_loop.polled() + event_loop.tasks_per_turn() as u64;
@@ -98,6 +99,9 @@ pub(crate) async fn drive<F: Future>(
                     Poll::Ready(()) => continue,
                     Poll::Pending => {
                         s.polls.set(s.polls.get() + 1);
+                        // Idle: wake-ups from other tasks come through the doorbell, which is
+                        // also something for the task to wait on when nothing else is.
+                        s.host.arm();
                         return Poll::Pending;
                     }
                 }

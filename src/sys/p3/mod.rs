@@ -18,8 +18,8 @@
 //! tasks, before polling it again), or waits for the earliest timer (one
 //! `monotonic-clock.wait-until` for the whole heap) and for the host events its tasks wait
 //! on. A task woken from another loop (a `Queue` shared by two requests, say) queues in its
-//! own loop and wakes that loop's component-model task through wit-bindgen's inter-task
-//! wake-up. wit-bindgen's `spawn_local` is used only to keep a request's loop running after
+//! own loop, and wakes that loop's component-model task, when it sleeps, by a doorbell of
+//! wasio's own (`host_waker`). wit-bindgen's `spawn_local` is used only to keep a request's loop running after
 //! its response has been returned.
 //!
 //! A synchronous export (std's `main`, behind `wasi:cli/run@0.2`) may not block, so `run`
@@ -28,6 +28,7 @@
 
 pub(crate) mod clock;
 pub(crate) mod driver;
+pub(crate) mod host_waker;
 pub(crate) mod http;
 pub(crate) mod io;
 pub(crate) mod net;

@@ -112,10 +112,17 @@ pub(super) async fn serve<F: Forward>(
             match respond(response, head_only) {
                 Ok((outgoing, rest)) => {
                     answer.set(Some(Ok(outgoing)));
-                    // The body goes once the host has the response; this is the request's
-                    // own future, so no task is needed for it.
-                    if let Some(rest) = rest {
-                        rest.send().await;
+                    // The body goes once the host has the response. Complete bytes need
+                    // nothing of the loop: they go beside it, so that a loop with nothing
+                    // else to do ends now instead of waiting for the client to read them.
+                    // A streamed body (or trailers) comes from the loop's tasks: its writing
+                    // is the loop's root future.
+                    match rest {
+                        Some(rest) if rest.ending.is_none() => {
+                            wit_bindgen::spawn_local(rest.send())
+                        }
+                        Some(rest) => rest.send().await,
+                        None => {}
                     }
                 }
                 Err(code) => answer.set(Some(Err(code))),
