@@ -6,12 +6,12 @@ use std::cell::OnceCell;
 
 use http::{HeaderMap, Uri};
 
-/// The request target: its path and query are read straight from the text; the [`Uri`] is
-/// built on demand.
+/// The request target: its path and query are read straight from the text (which a wasi:http
+/// host is asked for the first time a handler wants it); the [`Uri`] is built on demand.
 pub(crate) struct LazyUri {
     uri: OnceCell<Uri>,
     /// The path and query, starting with `/` (or `*`).
-    path_and_query: String,
+    path_and_query: OnceCell<String>,
 }
 
 impl LazyUri {
@@ -19,49 +19,73 @@ impl LazyUri {
         let path_and_query = uri.path_and_query().map_or("/", |p| p.as_str()).to_string();
         LazyUri {
             uri: OnceCell::from(uri),
-            path_and_query,
+            path_and_query: OnceCell::from(path_and_query),
         }
     }
 
-    /// A path and query as wasi:http gives it.
-    pub(crate) fn raw(path_and_query: Option<String>) -> LazyUri {
-        let path_and_query = path_and_query
-            .filter(|p| p.starts_with('/') || p == "*")
-            .unwrap_or_else(|| "/".into());
+    /// A path and query as wasio's own server read it.
+    pub(crate) fn raw(path_and_query: String) -> LazyUri {
         LazyUri {
             uri: OnceCell::new(),
-            path_and_query,
+            path_and_query: OnceCell::from(normalize(Some(path_and_query))),
         }
     }
 
-    pub(crate) fn path(&self) -> &str {
-        let end = self
-            .path_and_query
-            .bytes()
-            .position(|b| b == b'?')
-            .unwrap_or(self.path_and_query.len());
-        &self.path_and_query[..end]
+    /// A path and query still to ask the host for.
+    pub(crate) fn pending() -> LazyUri {
+        LazyUri {
+            uri: OnceCell::new(),
+            path_and_query: OnceCell::new(),
+        }
     }
 
-    pub(crate) fn query(&self) -> Option<&str> {
-        let at = self.path_and_query.bytes().position(|b| b == b'?')?;
-        Some(&self.path_and_query[at + 1..])
+    /// The path and query, from `fetch` (the host) the first time when not known yet.
+    pub(crate) fn target(&self, fetch: impl FnOnce() -> Option<String>) -> &str {
+        self.path_and_query.get_or_init(|| normalize(fetch()))
+    }
+
+    pub(crate) fn path(&self, fetch: impl FnOnce() -> Option<String>) -> &str {
+        let target = self.target(fetch);
+        let end = target
+            .bytes()
+            .position(|b| b == b'?')
+            .unwrap_or(target.len());
+        &target[..end]
+    }
+
+    pub(crate) fn query(&self, fetch: impl FnOnce() -> Option<String>) -> Option<&str> {
+        let target = self.target(fetch);
+        let at = target.bytes().position(|b| b == b'?')?;
+        Some(&target[at + 1..])
     }
 
     /// The URI, with `origin` (`scheme://authority`) in front when there is one. A target
     /// `http` cannot parse (no host sends one) keeps only its path, or becomes `/`.
-    pub(crate) fn uri(&self, origin: impl FnOnce() -> Option<String>) -> &Uri {
+    pub(crate) fn uri(
+        &self,
+        fetch: impl FnOnce() -> Option<String>,
+        origin: impl FnOnce() -> Option<String>,
+    ) -> &Uri {
+        if let Some(uri) = self.uri.get() {
+            return uri;
+        }
+        let target = self.target(fetch);
         self.uri.get_or_init(|| {
-            let path = || self.path_and_query.parse();
+            let path = || target.parse();
             match origin() {
-                Some(origin) => format!("{origin}{}", self.path_and_query)
-                    .parse()
-                    .or_else(|_| path()),
+                Some(origin) => format!("{origin}{target}").parse().or_else(|_| path()),
                 None => path(),
             }
             .unwrap_or_else(|_| Uri::from_static("/"))
         })
     }
+}
+
+/// A target as given, if it is one (starting with `/`, or `*`); `/` otherwise.
+fn normalize(path_and_query: Option<String>) -> String {
+    path_and_query
+        .filter(|p| p.starts_with('/') || p == "*")
+        .unwrap_or_else(|| "/".into())
 }
 
 /// Header fields, fetched and parsed into a [`HeaderMap`] on first use.
@@ -97,22 +121,38 @@ mod tests {
 
     #[test]
     fn a_raw_target_gives_its_path_and_query_before_and_after_parsing() {
-        let target = LazyUri::raw(Some("/a/b?x=1&y".into()));
-        assert_eq!((target.path(), target.query()), ("/a/b", Some("x=1&y")));
-        let uri = target.uri(|| Some("https://example.com:8443".into()));
+        let unused = || unreachable!("a raw target is known");
+        let target = LazyUri::raw("/a/b?x=1&y".into());
+        assert_eq!(
+            (target.path(unused), target.query(unused)),
+            ("/a/b", Some("x=1&y"))
+        );
+        let uri = target.uri(unused, || Some("https://example.com:8443".into()));
         assert_eq!(uri.to_string(), "https://example.com:8443/a/b?x=1&y");
         assert_eq!(uri.host(), Some("example.com"));
-        let bare = LazyUri::raw(None);
-        assert_eq!((bare.path(), bare.query()), ("/", None));
-        assert_eq!(bare.uri(|| None), "/");
-        let odd = LazyUri::raw(Some("/p?q".into()));
+        let odd = LazyUri::raw("/p?q".into());
         assert_eq!(
-            odd.uri(|| Some("http://bad host".into())),
+            odd.uri(unused, || Some("http://bad host".into())),
             "/p?q",
             "an authority http refuses is dropped, not the path"
         );
-        let not_a_path = LazyUri::raw(Some("relative".into()));
-        assert_eq!(not_a_path.path(), "/");
+        let not_a_path = LazyUri::raw("relative".into());
+        assert_eq!(not_a_path.path(unused), "/");
+    }
+
+    #[test]
+    fn a_pending_target_is_fetched_once_when_first_asked_for() {
+        let target = LazyUri::pending();
+        assert_eq!(target.path(|| Some("/items?page=2".into())), "/items");
+        let unused = || unreachable!("fetched once");
+        assert_eq!(target.query(unused), Some("page=2"));
+        assert_eq!(target.uri(unused, || None), "/items?page=2");
+        let none = LazyUri::pending();
+        assert_eq!((none.path(|| None), none.query(|| None)), ("/", None));
+        assert_eq!(none.uri(|| None, || None), "/");
+        let uri_first = LazyUri::pending();
+        assert_eq!(uri_first.uri(|| Some("/u".into()), || None), "/u");
+        assert_eq!(uri_first.path(unused), "/u");
     }
 
     #[test]

@@ -104,17 +104,14 @@ impl Request {
         }
     }
 
-    /// A request from wasi:http, whose origin, headers and body are fetched when first used.
-    pub(crate) fn from_host(
-        method: Method,
-        path_and_query: Option<String>,
-        host: HostRequest,
-    ) -> Request {
+    /// A request from wasi:http, whose path, origin, headers and body are fetched when first
+    /// used.
+    pub(crate) fn from_host(method: Method, host: HostRequest) -> Request {
         Request {
             host: Some(host),
             ..Request::new(
                 method,
-                LazyUri::raw(path_and_query),
+                LazyUri::pending(),
                 Version::HTTP_11,
                 LazyHeaders::pending(),
                 None,
@@ -178,7 +175,7 @@ impl Request {
     /// or from the `host` header on wasio's own server), or only the path and query when
     /// neither says where the request went.
     pub fn uri(&self) -> &Uri {
-        self.uri.uri(|| match &self.host {
+        self.uri.uri(self.host_target(), || match &self.host {
             Some(host) => host.origin(),
             None => self
                 .header("host")
@@ -188,12 +185,17 @@ impl Request {
 
     /// The path.
     pub fn path(&self) -> &str {
-        self.uri.path()
+        self.uri.path(self.host_target())
     }
 
     /// The query string, undecoded, without its `?`.
     pub fn query_string(&self) -> Option<&str> {
-        self.uri.query()
+        self.uri.query(self.host_target())
+    }
+
+    /// Where the path and query come from when they are not known yet: the wasi:http host.
+    fn host_target(&self) -> impl FnOnce() -> Option<String> + '_ {
+        || self.host.as_ref().and_then(HostRequest::path_with_query)
     }
 
     /// The HTTP version.

@@ -199,7 +199,7 @@ fn request(
     };
     let request = Request::new(
         head.method,
-        LazyUri::raw(Some(head.target)),
+        LazyUri::raw(head.target),
         head.version,
         LazyHeaders::parsed(head.headers),
         Some(peer),

@@ -33,12 +33,11 @@ pub fn serve_request(app: impl IntoService, request: IncomingRequest, out: Respo
         });
 }
 
-/// A wasi:http request as a [`Request`]: the method and path now, the rest when asked for.
+/// A wasi:http request as a [`Request`]: the method now, the rest when asked for.
 pub(super) fn to_request(request: IncomingRequest) -> Result<Request, HttpError> {
     let method = from_wasi_method(request.method())
         .ok_or_else(|| HttpError::bad_request("the method is not valid"))?;
-    let path = request.path_with_query();
-    Ok(Request::from_host(method, path, HostRequest::new(request)))
+    Ok(Request::from_host(method, HostRequest::new(request)))
 }
 
 /// Sends `response` through the host: status and headers first, then the body and trailers.

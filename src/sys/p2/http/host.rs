@@ -1,6 +1,6 @@
 //! The wasi:http request behind a [`Request`](super::Request) under `wasmtime serve`. Every
-//! question to the host is a call across the component boundary, so only the method and path
-//! are asked up front; the origin, the headers and the body only when a handler wants them.
+//! question to the host is a call across the component boundary, so only the method is asked
+//! up front; the path, the origin, the headers and the body only when a handler wants them.
 
 use wasip2::http::types::{IncomingRequest, Scheme};
 
@@ -11,6 +11,11 @@ pub(crate) struct HostRequest(IncomingRequest);
 impl HostRequest {
     pub(crate) fn new(request: IncomingRequest) -> HostRequest {
         HostRequest(request)
+    }
+
+    /// The path and query.
+    pub(crate) fn path_with_query(&self) -> Option<String> {
+        self.0.path_with_query()
     }
 
     /// `scheme://authority`, when the host knows the authority.

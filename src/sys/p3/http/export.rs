@@ -156,12 +156,11 @@ pub(super) async fn serve<F: Forward>(
     response
 }
 
-/// A wasi:http request as a [`Request`]: the method and path now, the rest when asked for.
+/// A wasi:http request as a [`Request`]: the method now, the rest when asked for.
 pub(super) fn to_request(request: HostRequestHandle) -> Result<Request, HttpError> {
     let method = from_wasi_method(request.get_method())
         .ok_or_else(|| HttpError::bad_request("the method is not valid"))?;
-    let path = request.get_path_with_query();
-    Ok(Request::from_host(method, path, HostRequest::new(request)))
+    Ok(Request::from_host(method, HostRequest::new(request)))
 }
 
 /// The host's response for `response`, its status and headers set, and what is still to be

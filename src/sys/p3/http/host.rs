@@ -1,7 +1,7 @@
 //! The wasi:http 0.3 request behind a [`Request`](crate::http::server::Request) under
-//! `wasmtime serve`. Only the method and path are asked up front; the origin, the headers and
+//! `wasmtime serve`. Only the method is asked up front; the path, the origin, the headers and
 //! the body when a handler wants them. Taking the body consumes the host's request, so its
-//! headers and origin are kept aside first.
+//! path, headers and origin are kept aside first.
 
 use std::cell::{OnceCell, RefCell};
 
@@ -12,6 +12,7 @@ use super::incoming::Incoming;
 pub(crate) struct HostRequest {
     // Field order: the headers are the request's child and go first.
     headers: OnceCell<Option<Fields>>,
+    path: OnceCell<Option<String>>,
     origin: OnceCell<Option<String>>,
     /// The request, until its body is taken.
     request: RefCell<Option<Request>>,
@@ -21,6 +22,7 @@ impl HostRequest {
     pub(crate) fn new(request: Request) -> HostRequest {
         HostRequest {
             headers: OnceCell::new(),
+            path: OnceCell::new(),
             origin: OnceCell::new(),
             request: RefCell::new(Some(request)),
         }
@@ -31,11 +33,22 @@ impl HostRequest {
     pub(crate) fn into_inner(self) -> Option<Request> {
         let HostRequest {
             headers,
+            path: _,
             origin: _,
             request,
         } = self;
         drop(headers); // the request's child, gone before the request moves on
         request.into_inner()
+    }
+
+    /// The path and query, fetched the first time.
+    pub(crate) fn path_with_query(&self) -> Option<String> {
+        self.path
+            .get_or_init(|| {
+                let request = self.request.borrow();
+                request.as_ref()?.get_path_with_query()
+            })
+            .clone()
     }
 
     /// The request's headers, fetched the first time (they outlive the request's body).
@@ -75,6 +88,7 @@ impl HostRequest {
     pub(crate) fn body(&self) -> Option<Incoming> {
         // What is read of the request from the host goes first: the body consumes it.
         self.headers();
+        self.path_with_query();
         self.origin();
         let request = self.request.borrow_mut().take()?;
         let (handled, handled_reader) = Incoming::handled();
