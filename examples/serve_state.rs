@@ -18,7 +18,8 @@
 //! - `/fail` is a handler error: a 500, after which the instance keeps serving;
 //! - `/panic` panics: a panic aborts the whole instance (Rust's `panic = "abort"` on wasm),
 //!   so every request it is serving at that moment fails with it, and the host starts a
-//!   fresh instance for the next ones.
+//!   fresh instance for the next ones; built so that panics unwind (the README's "Panics"),
+//!   it is a 500 from wasio, and the instance goes on.
 //!
 //! Built for WASI 0.3 and served (`-Scli`: Rust's standard library imports `wasi:cli` 0.2):
 //!

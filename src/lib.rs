@@ -159,17 +159,21 @@ pub use runtime::{run, spawn, yield_now};
 /// | [`broadcast`](sync::broadcast), [`watch`](sync::watch) | reach only the request that sent | reach the requests of the same instance |
 /// | WebSockets | 501: a wasi:http host cannot switch protocols (serve them with [`Server`](http::server::Server)) | the same |
 /// | a handler's error | its status (500 for any error but an [`HttpError`](http::server::HttpError)) | the same; the instance keeps serving |
-/// | a handler's panic | aborts the instance: that request gets the host's 500 | aborts the instance: every request it is serving fails, and the host starts a fresh instance |
+/// | a handler's panic | aborts the instance: that request gets the host's 500 (a build whose panics unwind: wasio's 500) | aborts the instance: every request it is serving fails, and the host starts a fresh instance (a build whose panics unwind: wasio's 500 for that request, and the instance goes on) |
 ///
-/// A panic is not turned into a 500: Rust's standard library for `wasm32-wasip2` is built
-/// with `panic = "abort"` on stable Rust, so a panic traps at once and
-/// `std::panic::catch_unwind` catches nothing. Only a nightly toolchain can do better today:
-/// `RUSTFLAGS=-Cpanic=unwind cargo +nightly build -Zbuild-std --target wasm32-wasip2`
-/// (a nightly from after 2026-05-01, with `rust-src`) builds with WebAssembly exception
-/// handling, which wasmtime 48 runs without a flag; there `catch_unwind` catches a panic in
-/// a polled future, at about 40% more component size. wasio does not catch handler panics
-/// even in such a build yet. Return errors instead: wasio's own accessors give `Result`s
-/// ([`Request::state`](http::server::Request::state) among them) for `?`.
+/// On stable Rust a panic is not turned into a 500: Rust's standard library for
+/// `wasm32-wasip2` is built with `panic = "abort"`, so a panic traps at once and
+/// `std::panic::catch_unwind` catches nothing. A build whose panics unwind contains them:
+/// `RUSTFLAGS=-Cpanic=unwind cargo +nightly-2026-10-29 build -Zbuild-std=std,panic_unwind
+/// --target wasm32-wasip2` (a nightly toolchain with `rust-src`, which `scripts/setup`
+/// installs; wasmtime 48 runs its WebAssembly exception handling without a flag). There wasio
+/// answers a handler's (or a middleware's) panic with a 500 of its own, whose cause it logs;
+/// a task that panics ends with [`JoinError::Panicked`](runtime::JoinError::Panicked); and
+/// the instance goes on: under WASI 0.3 the requests beside the panicking one are not lost
+/// (`examples/serve_state.rs`'s `/panic`, checked both ways by `scripts/test`). The README's
+/// "Panics" section has the whole command. Either way, return errors where you can: wasio's
+/// own accessors give `Result`s ([`Request::state`](http::server::Request::state) among them)
+/// for `?`.
 ///
 /// A crate that exports HTTP builds a component `wasmtime serve` runs: a library with
 /// `crate-type = ["cdylib"]` (as `examples/hello_server.rs`), or a binary, which may also

@@ -8,7 +8,7 @@ use std::task::{Context, Poll};
 
 use super::task::{Cancel, Join};
 
-/// Why a task has no output: it was cancelled before it finished.
+/// Why a task has no output: it was cancelled before it finished, or it panicked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum JoinError {
     /// [`JoinHandle::abort`] (or a failing [`TaskGroup`](crate::runtime::TaskGroup) member)
@@ -17,6 +17,10 @@ pub enum JoinError {
     /// The root future of [`run`](crate::run) completed while the task was still pending, so
     /// the runtime cancelled it on the way out.
     Shutdown,
+    /// The task panicked; the panic's message went to stderr. Only a build whose panics
+    /// unwind (`-Cpanic=unwind`, a nightly toolchain on wasm; see `runtime::unwind`) gets
+    /// here: where panics abort (stable Rust on wasm), a panicking task ends the instance.
+    Panicked,
 }
 
 impl fmt::Display for JoinError {
@@ -24,6 +28,7 @@ impl fmt::Display for JoinError {
         f.write_str(match self {
             JoinError::Aborted => "the task was aborted",
             JoinError::Shutdown => "the task was cancelled when its runtime shut down",
+            JoinError::Panicked => "the task panicked",
         })
     }
 }

@@ -30,6 +30,7 @@ mod stats;
 mod task;
 mod task_group;
 pub(crate) mod timers;
+pub(crate) mod unwind;
 pub(crate) mod waker;
 mod yield_now;
 

@@ -145,17 +145,34 @@ impl<F: Future + 'static> Runnable for Task<F> {
             return;
         }
         let waker = WakerRef::new(&self);
-        let mut cx = Context::from_waker(&waker);
-        let poll = {
-            let mut stage = self.stage.borrow_mut();
+        let (stage, scope) = (&self.stage, &self.scope);
+        let poll = || {
+            let mut cx = Context::from_waker(&waker);
+            let mut stage = stage.borrow_mut();
             let Stage::Running(future) = &mut *stage else {
-                return;
+                return None;
             };
             // SAFETY: the future lives inside the `Rc` allocation and is never moved out of it:
             // the stage is only ever overwritten by assignment, which drops the future in place.
             let future = unsafe { Pin::new_unchecked(future) };
-            coop::reset(&self.scope);
-            future.poll(&mut cx)
+            coop::reset(scope);
+            Some(future.poll(&mut cx))
+        };
+        #[cfg(not(panic = "unwind"))]
+        let poll = poll();
+        // A panic unwinds out of the poll (releasing the stage's borrow): the task ends with
+        // it, its future dropped, and the loop goes on.
+        #[cfg(panic = "unwind")]
+        let poll = match super::unwind::catch(poll) {
+            Ok(poll) => poll,
+            Err(_) => {
+                *self.stage.borrow_mut() = Stage::Cancelled(JoinError::Panicked);
+                self.complete();
+                return;
+            }
+        };
+        let Some(poll) = poll else {
+            return;
         };
         match poll {
             Poll::Ready(output) => {

@@ -16,7 +16,18 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BACKEND = os.environ.get("WASIO_BACKEND", "p2")
 if BACKEND not in ("p2", "p3"):
     sys.exit(f"WASIO_BACKEND is p2 or p3, not {BACKEND!r}")
-TARGET = os.path.join(ROOT, "target", *(["p3"] if BACKEND == "p3" else []), "wasm32-wasip2")
+# WASIO_PANIC=unwind takes the builds whose panics unwind (`-Cpanic=unwind` with nightly's
+# build-std, which scripts/test makes into target/unwind and target/unwind-p3).
+PANIC = os.environ.get("WASIO_PANIC", "abort")
+if PANIC not in ("abort", "unwind"):
+    sys.exit(f"WASIO_PANIC is abort or unwind, not {PANIC!r}")
+TARGET_DIR = {
+    ("p2", "abort"): ["target"],
+    ("p3", "abort"): ["target", "p3"],
+    ("p2", "unwind"): ["target", "unwind"],
+    ("p3", "unwind"): ["target", "unwind-p3"],
+}[BACKEND, PANIC]
+TARGET = os.path.join(ROOT, *TARGET_DIR, "wasm32-wasip2")
 EXAMPLES = os.path.join(TARGET, "debug", "examples")
 EXAMPLES_RELEASE = os.path.join(TARGET, "release", "examples")
 

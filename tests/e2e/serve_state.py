@@ -13,7 +13,9 @@ same instance goes on; the spawned task's work shows in a later request; a reque
 on the application's `Queue` is woken by another request's put (on WASI 0.2 it never is).
 A panic aborts the instance it runs on: the host answers 500. Under WASI 0.2 that is the
 panicking request only; under WASI 0.3 a request the same instance was serving at that moment
-fails too, and a fresh instance answers next.
+fails too, and a fresh instance answers next. Built so that panics unwind (WASIO_PANIC=unwind:
+`-Cpanic=unwind` with a nightly toolchain), wasio answers the panicking request with its own
+500, and the instance, with the requests beside it, goes on.
 
 Run with the project's .venv Python (aiohttp), after building the example (release)."""
 
@@ -23,7 +25,7 @@ import time
 
 import aiohttp
 
-from processes import BACKEND, EXAMPLES_RELEASE, check, run_checks, wasmtime_serve
+from processes import BACKEND, EXAMPLES_RELEASE, PANIC, check, run_checks, wasmtime_serve
 
 WASM = os.path.join(EXAMPLES_RELEASE, "serve_state.wasm")
 
@@ -191,6 +193,8 @@ IDLE_TIMEOUT = 1.0
 
 async def panics(session, base):
     """/panic while a slow request runs: what each backend loses."""
+    if PANIC == "unwind":
+        return await unwound(session, base)
     for attempt in range(10):
         await asyncio.sleep(IDLE_TIMEOUT + 0.5)
         async with session.get(f"{base}/") as r:
@@ -214,6 +218,30 @@ async def panics(session, base):
     raise AssertionError("the slow request and the panic never shared an instance")
 
 
+async def unwound(session, base):
+    """/panic while a slow request runs on the same instance, in a build whose panics unwind:
+    wasio answers it with a 500 of its own, the slow request is answered, and the instance
+    serves the next request. (The 500 leaves the panicking request's middleware behind, so it
+    names no instance: the requests around it say which instance counted it.)"""
+    for attempt in range(10):
+        await asyncio.sleep(IDLE_TIMEOUT + 0.5)
+        slow = asyncio.ensure_future(get(session, f"{base}/sleep?ms=500"))
+        await asyncio.sleep(0.1)
+        status, body, _, _ = await get(session, f"{base}/panic")
+        check((status, body) == (500, "500 Internal Server Error"), f"/panic: {status} {body!r}")
+        slow_status, _, slow_on, slow_number = await slow
+        check(slow_status == 200, f"the request beside a contained panic: {slow_status}")
+        status, _, after, after_number = await get(session, f"{base}/")
+        check(status == 200, f"after a contained panic: {status}")
+        if BACKEND == "p3" and (after, after_number) != (slow_on, slow_number + 2):
+            continue  # the three requests did not all go to one instance: try again
+        print(f"a panic that unwinds: wasio's 500, and the slow request beside it gave "
+              f"{slow_status} ({BACKEND}; attempt {attempt + 1})")
+        return
+    raise AssertionError("the slow request, the panic and the next request never shared an "
+                         "instance")
+
+
 async def scenario(base):
     async with aiohttp.ClientSession() as session:
         if BACKEND == "p3":
@@ -232,8 +260,9 @@ async def scenario(base):
 
 def main():
     process, base = wasmtime_serve(WASM, "serve_state")
-    run_checks(f"serve_state ({BACKEND}, {base})", process, scenario(base))
-    print(f"serve_state under wasmtime serve ({BACKEND}): instances behaved as documented")
+    run_checks(f"serve_state ({BACKEND}, panics {PANIC}, {base})", process, scenario(base))
+    print(f"serve_state under wasmtime serve ({BACKEND}, panics {PANIC}): instances behaved as "
+          "documented")
 
 
 main()

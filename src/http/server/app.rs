@@ -11,6 +11,7 @@ use super::handler::{Handler, MethodRouter, Middleware, Next, ResponseFuture};
 use super::request::{Request, StateMap};
 use super::response::{IntoResponse, Response};
 use super::router::{Pattern, RouteError, Table};
+use crate::runtime::unwind::contain;
 
 /// The request-body limit applications start with: 1 MiB, as aiohttp's `client_max_size`.
 pub const DEFAULT_MAX_BODY_SIZE: u64 = 1024 * 1024;
@@ -307,10 +308,10 @@ impl Service {
     pub async fn call(&self, mut request: Request) -> Response {
         let next = Next::new(self.chain.clone(), self.dispatch.clone());
         let Some(shared) = &self.shared else {
-            return next.run(request).await;
+            return contain(next.run(request), panicked).await;
         };
         request.enter(shared.state.clone(), shared.max_body_size);
-        let response = next.run(request).await;
+        let response = contain(next.run(request), panicked).await;
         match &shared.render {
             Some(render) => response.render_error(&**render),
             None => response,
@@ -322,6 +323,11 @@ impl fmt::Debug for Service {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Service").finish_non_exhaustive()
     }
+}
+
+/// The answer to a request whose handler (or middleware) panicked, where panics unwind.
+pub(crate) fn panicked(message: String) -> Response {
+    HttpError::internal(format!("the handler panicked: {message}")).into_response()
 }
 
 /// The innermost handler: finds the route and calls it, or answers 404 or 405.

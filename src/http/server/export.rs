@@ -48,8 +48,9 @@ wit_bindgen::generate!({
 
 use std::future::Future;
 
-use super::app::Service;
+use super::app::{Service, panicked};
 use super::request::Request;
+use crate::runtime::unwind::contain;
 use http::StatusCode;
 use http::header::{CONTENT_LENGTH, HeaderValue};
 
@@ -102,7 +103,7 @@ impl<H: Handler> IntoService for H {
     }
 
     fn serve(self, request: Request) -> impl Future<Output = Response> {
-        self.respond(request)
+        contain(self.respond(request), panicked)
     }
 }
 

@@ -19,10 +19,11 @@
 //!
 //! Handlers are `async fn(Request) -> impl IntoResponse`. An error a handler returns becomes
 //! its status (500 for anything but an [`HttpError`]), and nothing a client sends makes wasio
-//! panic. A handler's own panic aborts the instance, whatever the host (see [`Server`] and
+//! panic. A handler's own panic aborts the instance, whatever the host, unless the component
+//! is built so that panics unwind: then it is a 500 (see [`Server`] and
 //! [`export_http!`](crate::export_http)).
 
-mod app;
+pub(crate) mod app;
 mod error;
 #[doc(hidden)]
 pub mod export;

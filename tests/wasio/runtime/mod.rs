@@ -2,6 +2,9 @@
 
 mod fairness;
 mod lifecycle;
+// Only a build whose panics unwind can contain them (scripts/test makes one with nightly).
+#[cfg(panic = "unwind")]
+mod panics;
 // `AsyncPollable` is WASI 0.2 only: WASI 0.3 has no pollables.
 #[cfg(not(feature = "p3"))]
 mod pollables;

@@ -130,12 +130,14 @@ impl std::error::Error for ServeError {
 ///
 /// Nothing a client sends can make the server panic: malformed or oversized requests get
 /// their 4xx, and a handler's error its status. A handler that *panics* is another matter:
-/// on `wasm32-wasip2` a panic aborts (Rust's standard library there is built with
-/// `panic = "abort"`, and `catch_unwind` catches nothing), and the instance is the whole
+/// on stable Rust a panic on `wasm32-wasip2` aborts (Rust's standard library there is built
+/// with `panic = "abort"`, and `catch_unwind` catches nothing), and the instance is the whole
 /// server, so every connection, WebSocket and piece of state ends with it and `wasmtime
 /// run` exits with a trap. Handlers return errors instead (`?` on
 /// [`Request::state`](super::Request::state) and the body readers), and a supervisor
-/// restarts the process if it must never stop.
+/// restarts the process if it must never stop. A build whose panics unwind (a nightly
+/// toolchain: see [`export_http!`](crate::export_http)) answers a handler's panic with a 500
+/// and keeps the connection and the server.
 ///
 /// ```no_run
 /// # wasio::run(async {

@@ -5,9 +5,11 @@ use http::Method;
 use wasip2::http::types::{IncomingRequest, ResponseOutparam};
 
 use super::export::{send, to_request};
+use crate::http::server::app::panicked;
 use crate::http::server::export::wasi::http::incoming_handler;
-use crate::http::server::verdict::Decision;
+use crate::http::server::verdict::{Decision, Verdict};
 use crate::http::server::{Gate, HttpError, IntoResponse};
+use crate::runtime::unwind::contain;
 
 /// Decides on one wasi:http request with `gate`: called by the code
 /// [`export_middleware!`](crate::export_middleware) generates. The gate runs on an event
@@ -25,7 +27,10 @@ pub fn serve_middleware(gate: impl Gate, request: IncomingRequest, out: Response
                 }
             };
             let head_only = request.method() == Method::HEAD;
-            let response = match gate.decide(request).await.0 {
+            let response = match contain(gate.decide(request), |why| Verdict::answer(panicked(why)))
+                .await
+                .0
+            {
                 Decision::Forward(request) => match request.into_host() {
                     Some(host) => return Some((host.into_inner(), out)),
                     None => HttpError::internal(

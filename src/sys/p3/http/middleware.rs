@@ -6,8 +6,10 @@ use http::Method;
 use wasip3::http::types::{ErrorCode, Request as HostRequestHandle, Response as Outgoing};
 
 use super::export::{Forward, Outcome, serve, to_request};
-use crate::http::server::verdict::Decision;
+use crate::http::server::app::panicked;
+use crate::http::server::verdict::{Decision, Verdict};
 use crate::http::server::{Gate, HttpError, IntoResponse};
+use crate::runtime::unwind::contain;
 
 wit_bindgen::generate!({
     path: "wit/p3",
@@ -33,7 +35,10 @@ pub async fn serve_middleware<G: Gate>(
             Err(error) => return Outcome::Respond(error.into_response(), false),
         };
         let head_only = request.method() == Method::HEAD;
-        match gate.decide(request).await.0 {
+        match contain(gate.decide(request), |why| Verdict::answer(panicked(why)))
+            .await
+            .0
+        {
             Decision::Answer(response) => Outcome::Respond(response, head_only),
             Decision::Forward(request) => match request.into_host().and_then(|h| h.into_inner()) {
                 Some(request) => Outcome::Forward(ToWrapped(request)),
