@@ -22,11 +22,14 @@ LOG = os.path.join(EXAMPLES_RELEASE, "log_middleware.wasm")
 HANDLER = "wasi:http/incoming-handler@0.2.12" if BACKEND == "p2" else "wasi:http/handler@0.3.0"
 
 
-def plug(socket, plug_in, out):
+def plug(socket, plug_in, out, filled=()):
+    """`wac plug`s `plug_in` into `socket` as `out`, which must export the handler and import
+    neither the handler nor any of the interfaces `filled` names."""
     subprocess.run(["wac", "plug", socket, "--plug", plug_in, "-o", out], check=True, timeout=120)
     wit = subprocess.run(["wasm-tools", "component", "wit", out], capture_output=True,
                          text=True, check=True, timeout=60).stdout
-    check(f"import {HANDLER};" not in wit, f"{out} still imports {HANDLER}")
+    for interface in (HANDLER, *filled):
+        check(f"import {interface};" not in wit, f"{out} still imports {interface}")
     check(f"export {HANDLER};" in wit, f"{out} does not export {HANDLER}")
     return out
 

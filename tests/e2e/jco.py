@@ -4,7 +4,7 @@ middleware plugged in front of http_server, and the library composition, served 
 (WASIO_BACKEND=p2 or p3) and checked with the same assertions as under `wasmtime serve`
 (http_server.py, compose.py, library.py).
 jco serves a WASI 0.2 component with `jco serve`, and a WASI 0.3 one through its WASI 0.3
-shim (processes.jco_serve says how).
+shim (scripts/jco-serve says how).
 
 Where jco differs from wasmtime, the difference is checked here as what it is:
 - `jco serve` keeps one instance for every request; wasio's WASI 0.2 export still makes its

@@ -16,28 +16,21 @@ Run with the project's .venv Python (aiohttp), after building the two examples (
 import asyncio
 import collections
 import os
-import subprocess
 import time
 
 import aiohttp
 from aiohttp import web
 
+from compose import plug
 from processes import BACKEND, EXAMPLES_RELEASE, TARGET, check, free_port, run_checks, wasmtime_serve
 
 APP = os.path.join(EXAMPLES_RELEASE, "fetch_app.wasm")
 LIBRARY = os.path.join(EXAMPLES_RELEASE, "fetch_library.wasm")
 FETCHER = "wasio-examples:fetch/fetcher@0.1.0"
-HANDLER = "wasi:http/incoming-handler@0.2.12" if BACKEND == "p2" else "wasi:http/handler@0.3.0"
 
 
 def compose():
-    out = os.path.join(TARGET, "fetch_server.wasm")
-    subprocess.run(["wac", "plug", APP, "--plug", LIBRARY, "-o", out], check=True, timeout=120)
-    wit = subprocess.run(["wasm-tools", "component", "wit", out], capture_output=True,
-                         text=True, check=True, timeout=60).stdout
-    check(FETCHER not in wit, f"{out} still names {FETCHER}")
-    check(f"export {HANDLER};" in wit, f"{out} does not export {HANDLER}")
-    return out
+    return plug(APP, LIBRARY, os.path.join(TARGET, "fetch_server.wasm"), filled=[FETCHER])
 
 
 async def upstream():

@@ -307,12 +307,15 @@ impl Service {
     /// it directly with a [`Request::builder`] request.
     pub async fn call(&self, mut request: Request) -> Response {
         let next = Next::new(self.chain.clone(), self.dispatch.clone());
-        let Some(shared) = &self.shared else {
-            return contain(next.run(request), panicked).await;
-        };
-        request.enter(shared.state.clone(), shared.max_body_size);
+        if let Some(shared) = &self.shared {
+            request.enter(shared.state.clone(), shared.max_body_size);
+        }
         let response = contain(next.run(request), panicked).await;
-        match &shared.render {
+        match self
+            .shared
+            .as_ref()
+            .and_then(|shared| shared.render.as_ref())
+        {
             Some(render) => response.render_error(&**render),
             None => response,
         }

@@ -66,9 +66,6 @@ impl LazyUri {
         fetch: impl FnOnce() -> Option<String>,
         origin: impl FnOnce() -> Option<String>,
     ) -> &Uri {
-        if let Some(uri) = self.uri.get() {
-            return uri;
-        }
         let target = self.target(fetch);
         self.uri.get_or_init(|| {
             let path = || target.parse();

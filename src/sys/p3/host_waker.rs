@@ -102,20 +102,18 @@ impl HostWaker {
     /// Makes the loop run again: through its doorbell when the loop's task sleeps and this
     /// runs in another task, with its waker otherwise.
     pub(crate) fn wake(&self) {
-        if let Some(doorbell) = self.doorbell.borrow_mut().as_mut() {
-            if doorbell.task.is_current() {
-                // Wakes from its own task need no event.
-            } else {
-                if let Some(writer) = doorbell.writer.take() {
-                    // SAFETY: a write of one unit (no memory) on the writer this owns, whose
-                    // reader has a read in flight: it completes at once, and the writer can
-                    // go.
-                    let code = unsafe { unit_write(writer.0, ptr::null(), 1) };
-                    debug_assert_ne!(code, BLOCKED, "the doorbell's read takes the write");
-                }
-                return;
+        // Wakes from the loop's own task need no event.
+        let mut doorbell = self.doorbell.borrow_mut();
+        if let Some(doorbell) = doorbell.as_mut().filter(|d| !d.task.is_current()) {
+            if let Some(writer) = doorbell.writer.take() {
+                // SAFETY: a write of one unit (no memory) on the writer this owns, whose
+                // reader has a read in flight: it completes at once, and the writer can go.
+                let code = unsafe { unit_write(writer.0, ptr::null(), 1) };
+                debug_assert_ne!(code, BLOCKED, "the doorbell's read takes the write");
             }
+            return;
         }
+        drop(doorbell);
         if let Some(waker) = self.waker.borrow().as_ref() {
             waker.wake_by_ref();
         }
