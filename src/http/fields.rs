@@ -4,7 +4,7 @@ use std::fmt;
 
 use crate::sys::http::wasi::{self, Fields, HeaderError, Method as WasiMethod};
 use http::Method;
-use http::header::{HeaderMap, HeaderName, HeaderValue};
+use http::header::{CONTENT_LENGTH, HeaderMap, HeaderName, HeaderValue};
 
 use super::Error;
 
@@ -35,10 +35,28 @@ impl From<FieldError> for Error {
 /// `headers` as wasi:http fields, made in one host call; a header the host forbids is named
 /// in the error.
 pub(crate) fn to_fields(headers: &HeaderMap) -> Result<Fields, FieldError> {
-    let entries: Vec<(String, Vec<u8>)> = headers
-        .iter()
-        .map(|(name, value)| (name.as_str().to_string(), value.as_bytes().to_vec()))
-        .collect();
+    to_fields_with_length(headers, None)
+}
+
+/// `headers` as wasi:http fields, as [`to_fields`], with `content-length: length` in place of
+/// any `content-length` they have when `length` is given (no `HeaderMap` insert on the way).
+pub(crate) fn to_fields_with_length(
+    headers: &HeaderMap,
+    length: Option<u64>,
+) -> Result<Fields, FieldError> {
+    let mut entries: Vec<(String, Vec<u8>)> = Vec::with_capacity(headers.len() + 1);
+    entries.extend(
+        headers
+            .iter()
+            .filter(|(name, _)| length.is_none() || *name != CONTENT_LENGTH)
+            .map(|(name, value)| (name.as_str().to_string(), value.as_bytes().to_vec())),
+    );
+    if let Some(length) = length {
+        entries.push((
+            CONTENT_LENGTH.as_str().into(),
+            length.to_string().into_bytes(),
+        ));
+    }
     Fields::from_list(&entries).map_err(|_| {
         // Which header was refused, and why: asked one by one, now that one was.
         let fields = Fields::new();
@@ -107,4 +125,23 @@ pub(crate) fn from_wasi_method(method: WasiMethod) -> Option<Method> {
         WasiMethod::Patch => Method::PATCH,
         WasiMethod::Other(other) => Method::from_bytes(other.as_bytes()).ok()?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use http::header::CONTENT_TYPE;
+
+    use super::*;
+
+    #[test]
+    fn a_length_given_replaces_the_content_length_of_the_headers() {
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+        headers.insert(CONTENT_LENGTH, HeaderValue::from_static("99"));
+        let fields = to_fields_with_length(&headers, Some(5)).expect("valid headers");
+        assert_eq!(fields.get("content-length"), [b"5".to_vec()]);
+        assert_eq!(fields.get("content-type"), [b"text/plain".to_vec()]);
+        let fields = to_fields_with_length(&headers, None).expect("valid headers");
+        assert_eq!(fields.get("content-length"), [b"99".to_vec()]);
+    }
 }

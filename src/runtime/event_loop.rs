@@ -1,7 +1,6 @@
 //! One event loop, apart from how it waits on the host: the root future, the run queue and
 //! shutdown. The host-specific driver (`sys::driver`) turns it and waits between turns.
 
-use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -11,7 +10,7 @@ use super::coop;
 use super::join_handle::JoinError;
 use super::run::Builder;
 use super::state::{self, State};
-use super::waker::{Wake, WakerRef};
+use super::waker::WakerRef;
 
 /// What a turn left behind.
 #[derive(Debug)]
@@ -27,7 +26,6 @@ pub(crate) enum Step<T> {
 /// A root future and the loop that runs it with its tasks.
 pub(crate) struct EventLoop<'f, F: Future> {
     scope: Rc<State>,
-    root: Rc<RootWaker>,
     future: Pin<&'f mut F>,
     output: Option<F::Output>,
     tasks_per_turn: usize,
@@ -49,14 +47,8 @@ impl<'f, F: Future> EventLoop<'f, F> {
             "wasio::run called inside a running wasio::run: there is one event loop per \
              thread; spawn the future or await it instead"
         );
-        let scope = State::new(builder.task_budget);
-        let root = Rc::new(RootWaker {
-            woken: Cell::new(true),
-            scope: scope.clone(),
-        });
         EventLoop {
-            scope,
-            root,
+            scope: State::new(builder.task_budget),
             future,
             output: None,
             tasks_per_turn: builder.tasks_per_turn,
@@ -95,9 +87,10 @@ impl<'f, F: Future> EventLoop<'f, F> {
     pub(crate) fn turn(&mut self) -> Step<F::Output> {
         let s = &*self.scope;
         s.turns.set(s.turns.get() + 1);
-        if self.output.is_none() && self.root.woken.replace(false) {
-            // Borrowed, so nothing is dropped through the waker's vtable when the loop ends.
-            let waker = WakerRef::new(&self.root);
+        if self.output.is_none() && s.root_woken.replace(false) {
+            // The loop's state is the root future's waker (see `State::root_woken`). Borrowed,
+            // so nothing is dropped through the waker's vtable when the loop ends.
+            let waker = WakerRef::new(&self.scope);
             let mut cx = Context::from_waker(&waker);
             coop::reset(s);
             self.polled += 1;
@@ -119,7 +112,7 @@ impl<'f, F: Future> EventLoop<'f, F> {
             return Step::Done(self.output.take().expect("just checked"));
         }
         // Once the root is done its waker means nothing (a task it left may still wake it).
-        let root_waits = self.output.is_none() && self.root.woken.get();
+        let root_waits = self.output.is_none() && s.root_woken.get();
         if s.queue.borrow().is_empty() && !root_waits {
             Step::Idle
         } else {
@@ -170,19 +163,5 @@ impl<'f, F: Future> EventLoop<'f, F> {
 impl<F: Future> Drop for EventLoop<'_, F> {
     fn drop(&mut self) {
         self.shutdown();
-    }
-}
-
-/// The root future's waker: it raises a flag the loop checks every turn, and makes sure the
-/// loop runs.
-struct RootWaker {
-    woken: Cell<bool>,
-    scope: Rc<State>,
-}
-
-impl Wake for RootWaker {
-    fn wake_by_ref(this: &Rc<Self>) {
-        this.woken.set(true);
-        this.scope.wake_host();
     }
 }

@@ -14,6 +14,7 @@ use slab::Slab;
 
 use super::task::Runnable;
 use super::timers::Timers;
+use super::waker::Wake;
 use crate::sys::driver::HostWaker;
 
 /// Everything one event loop owns.
@@ -35,6 +36,10 @@ pub(crate) struct State {
     pub(crate) polls: Cell<u64>,
     /// Turns of the loop since it started.
     pub(crate) turns: Cell<u64>,
+    /// Whether the root future was woken since its last poll: the loop's state is the root
+    /// future's waker (one allocation fewer per loop, and so per request), which raises this
+    /// and makes sure the loop runs.
+    pub(crate) root_woken: Cell<bool>,
     /// Whether the loop is being polled right now (entered): a wake-up then needs no signal.
     active: Cell<bool>,
     /// Whether the loop has shut down: wake-ups of its leftover wakers are ignored.
@@ -62,6 +67,7 @@ impl State {
             task_budget: Cell::new(task_budget),
             polls: Cell::new(0),
             turns: Cell::new(0),
+            root_woken: Cell::new(true),
             active: Cell::new(false),
             closed: Cell::new(false),
             host: HostWaker::new(),
@@ -94,6 +100,13 @@ impl State {
     pub(crate) fn close(&self) {
         self.closed.set(true);
         self.host.clear();
+    }
+}
+
+impl Wake for State {
+    fn wake_by_ref(this: &Rc<Self>) {
+        this.root_woken.set(true);
+        this.wake_host();
     }
 }
 

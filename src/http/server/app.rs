@@ -306,11 +306,17 @@ impl Service {
     /// Answers one request, through the middleware and routes, as a server does; tests call
     /// it directly with a [`Request::builder`] request.
     pub async fn call(&self, mut request: Request) -> Response {
-        let next = Next::new(self.chain.clone(), self.dispatch.clone());
         if let Some(shared) = &self.shared {
             request.enter(shared.state.clone(), shared.max_body_size);
         }
-        let response = contain(next.run(request), panicked).await;
+        // Without middleware the routes are called directly, without a `Next` on the way.
+        let response = match self.chain.is_empty() {
+            true => contain(self.dispatch.call(request), panicked).await,
+            false => {
+                let next = Next::new(self.chain.clone(), self.dispatch.clone());
+                contain(next.run(request), panicked).await
+            }
+        };
         match self
             .shared
             .as_ref()

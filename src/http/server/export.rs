@@ -46,13 +46,16 @@ wit_bindgen::generate!({
     runtime_path: "::wasio::__private::wit_bindgen::rt",
 });
 
+#[cfg(wasio_p3)]
+use std::any::Any;
 use std::future::Future;
 
+#[cfg(wasio_p3)]
+use super::answer::Answer;
 use super::app::{Service, panicked};
 use super::request::Request;
 use crate::runtime::unwind::contain;
 use http::StatusCode;
-use http::header::{CONTENT_LENGTH, HeaderValue};
 
 use super::error::HttpError;
 use super::response::{CANNOT_UPGRADE, IntoResponse, Parts, Response, has_no_body};
@@ -83,7 +86,44 @@ pub trait IntoService {
             }
         }
     }
+
+    /// What a WASI 0.3 instance keeps of this between its requests, made by its first: the
+    /// service (or why there is none), or a single handler itself.
+    #[cfg(wasio_p3)]
+    #[doc(hidden)]
+    fn keep(self) -> Box<dyn Any>
+    where
+        Self: Sized + 'static,
+    {
+        Box::new(self.into_service())
+    }
+
+    /// Answers one request with what [`keep`](IntoService::keep) made, as the WASI 0.3
+    /// export does: an [`App`] or a [`Service`] through its middleware and routes, a single
+    /// handler through its own type (no boxed future and no dynamic call on the way).
+    #[cfg(wasio_p3)]
+    #[doc(hidden)]
+    fn serve_kept(kept: &dyn Any, request: Request) -> impl Future<Output = Response> + use<Self>
+    where
+        Self: Sized,
+    {
+        match kept.downcast_ref::<Result<Service, RouteError>>() {
+            Some(Ok(service)) => {
+                let service = service.clone();
+                Answer::Later {
+                    future: async move { service.call(request).await },
+                }
+            }
+            Some(Err(error)) => Answer::now(HttpError::internal(error.clone()).into_response()),
+            None => Answer::now(HttpError::internal(NOT_KEPT).into_response()),
+        }
+    }
 }
+
+/// Why a WASI 0.3 instance has no application to answer with: what it keeps is not of the
+/// type its export serves (which one component with one export cannot come to).
+#[cfg(wasio_p3)]
+const NOT_KEPT: &str = "the instance keeps no application of the exported type";
 
 impl IntoService for App {
     fn into_service(self) -> Result<Service, RouteError> {
@@ -105,23 +145,36 @@ impl<H: Handler> IntoService for H {
     fn serve(self, request: Request) -> impl Future<Output = Response> {
         contain(self.respond(request), panicked)
     }
+
+    #[cfg(wasio_p3)]
+    fn keep(self) -> Box<dyn Any> {
+        Box::new(self)
+    }
+
+    #[cfg(wasio_p3)]
+    fn serve_kept(kept: &dyn Any, request: Request) -> impl Future<Output = Response> + use<H> {
+        match kept.downcast_ref::<H>() {
+            Some(handler) => Answer::Later {
+                future: contain(handler.respond(request), panicked),
+            },
+            None => Answer::now(HttpError::internal(NOT_KEPT).into_response()),
+        }
+    }
 }
 
-/// `response` as a wasi:http host sends it: a WebSocket upgrade (which such a host cannot
-/// make) becomes a 501 that says why, and a body of complete bytes gets its `content-length`
-/// (unless the request was a HEAD, whose answer has no body, or the status has no content).
-pub(crate) fn host_parts(response: Response, head_only: bool) -> Parts {
+/// `response` as a wasi:http host sends it, and the `content-length` to send with its
+/// headers: a WebSocket upgrade (which such a host cannot make) becomes a 501 that says why,
+/// and a body of complete bytes gets its length (unless the request was a HEAD, whose answer
+/// has no body, or the status has no content).
+pub(crate) fn host_parts(response: Response, head_only: bool) -> (Parts, Option<u64>) {
     let mut parts = response.into_parts();
     if parts.upgrade.is_some() {
         let refusal = HttpError::new(StatusCode::NOT_IMPLEMENTED, CANNOT_UPGRADE);
         parts = refusal.into_response().into_parts();
     }
-    if let Some(len) = parts
+    let length = parts
         .body
         .len()
-        .filter(|_| !head_only && !has_no_body(parts.status))
-    {
-        parts.headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
-    }
-    parts
+        .filter(|_| !head_only && !has_no_body(parts.status));
+    (parts, length)
 }

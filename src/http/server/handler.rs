@@ -4,8 +4,10 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
+use std::task::{Context, Poll};
 
 use http::Method;
+use pin_project_lite::pin_project;
 
 use super::request::Request;
 use super::response::{IntoResponse, Response};
@@ -41,8 +43,29 @@ where
     }
 
     fn respond(&self, request: Request) -> impl Future<Output = Response> + use<F, Fut, R> {
-        let future = self(request);
-        async move { future.await.into_response() }
+        Responding {
+            future: self(request),
+        }
+    }
+}
+
+pin_project! {
+    /// A handler's future, its output made a [`Response`]: the future is held once, in place
+    /// (an `async` block awaiting it would hold it twice, a request's size copied twice).
+    struct Responding<Fut> {
+        #[pin]
+        future: Fut,
+    }
+}
+
+impl<Fut: Future<Output = R>, R: IntoResponse> Future for Responding<Fut> {
+    type Output = Response;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response> {
+        self.project()
+            .future
+            .poll(cx)
+            .map(IntoResponse::into_response)
     }
 }
 

@@ -23,6 +23,8 @@
 //! is built so that panics unwind: then it is a 500 (see [`Server`] and
 //! [`export_http!`](crate::export_http)).
 
+#[cfg(wasio_p3)]
+pub(crate) mod answer;
 pub(crate) mod app;
 mod error;
 #[doc(hidden)]

@@ -8,7 +8,7 @@ use wasip2::http::types::{IncomingRequest, OutgoingBody, OutgoingResponse, Respo
 use super::host::HostRequest;
 use super::leftovers;
 use crate::http::Body;
-use crate::http::fields::{FieldError, from_wasi_method, to_fields};
+use crate::http::fields::{FieldError, from_wasi_method, to_fields, to_fields_with_length};
 use crate::http::server::HttpError;
 use crate::http::server::Request;
 use crate::http::server::export::{IntoService, host_parts};
@@ -43,19 +43,22 @@ pub(super) fn to_request(request: IncomingRequest) -> Result<Request, HttpError>
 /// Sends `response` through the host: status and headers first, then the body and trailers.
 /// A body that fails mid-stream is left unfinished, which the host reports as an error.
 pub(super) async fn send(response: Response, out: ResponseOutparam, head_only: bool) {
-    let Parts {
-        status,
-        headers,
-        body,
-        trailers,
-        ..
-    } = host_parts(response, head_only);
-    let (outgoing, body_handle) = match respond(status, &headers) {
+    let (
+        Parts {
+            status,
+            headers,
+            body,
+            trailers,
+            ..
+        },
+        length,
+    ) = host_parts(response, head_only);
+    let (outgoing, body_handle) = match respond(status, &headers, length) {
         Ok(parts) => parts,
         Err(error) => {
             // The handler's response cannot be sent as it is (a header wasi:http forbids, say).
             let fallback = HttpError::internal(error).into_response().into_parts();
-            match respond(fallback.status, &fallback.headers) {
+            match respond(fallback.status, &fallback.headers, None) {
                 Ok((outgoing, body_handle)) => {
                     ResponseOutparam::set(out, Ok(outgoing));
                     let _ = OutgoingBody::finish(body_handle, None);
@@ -138,12 +141,14 @@ async fn write_body(handle: &OutgoingBody, body: Body) -> bool {
     }
 }
 
-/// The host's response and its body, with `status` and `headers`.
+/// The host's response and its body, with `status`, `headers` and the `content-length` to
+/// send.
 fn respond(
     status: StatusCode,
     headers: &HeaderMap,
+    length: Option<u64>,
 ) -> Result<(OutgoingResponse, OutgoingBody), FieldError> {
-    let outgoing = OutgoingResponse::new(to_fields(headers)?);
+    let outgoing = OutgoingResponse::new(to_fields_with_length(headers, length)?);
     if status != StatusCode::OK {
         outgoing
             .set_status_code(status.as_u16())

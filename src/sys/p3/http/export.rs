@@ -14,15 +14,17 @@
 //!   serves, and which, is the host's choice: state that must outlive an instance belongs in a
 //!   store outside it.
 
+use std::any::Any;
 use std::cell::{Cell, OnceCell};
 use std::convert::Infallible;
 use std::future::{Future, poll_fn};
-use std::pin::pin;
+use std::pin::{Pin, pin};
 use std::rc::Rc;
-use std::task::Poll;
+use std::task::{Context, Poll};
 
 use futures_lite::StreamExt;
 use http::{Method, StatusCode};
+use pin_project_lite::pin_project;
 use wasip3::http::types::{ErrorCode, Fields, Request as HostRequestHandle, Response as Outgoing};
 use wasip3::{wit_future, wit_stream};
 use wit_bindgen::{FutureWriter, StreamWriter};
@@ -30,20 +32,21 @@ use wit_bindgen::{FutureWriter, StreamWriter};
 use super::host::HostRequest;
 use super::unfinished;
 use crate::http::Body;
-use crate::http::fields::{from_wasi_method, to_fields};
+use crate::http::fields::{from_wasi_method, to_fields, to_fields_with_length};
 use crate::http::server::HttpError;
 use crate::http::server::Request;
+use crate::http::server::answer::Answer;
 use crate::http::server::export::{IntoService, host_parts};
 use crate::http::server::response::{IntoResponse, Parts, Response};
-use crate::http::server::{RouteError, Service};
 use crate::io::{AsyncOutputStream, AsyncWriteExt};
 use crate::runtime::Builder;
 use crate::runtime::event_loop::EventLoop;
 use crate::sys::driver::{Yield, drive};
 
 thread_local! {
-    /// The instance's application, built by its first request.
-    static SERVICE: OnceCell<Result<Service, RouteError>> = const { OnceCell::new() };
+    /// What the instance keeps of its application (see [`IntoService::keep`]), made by its
+    /// first request.
+    static KEPT: OnceCell<Box<dyn Any>> = const { OnceCell::new() };
 }
 
 /// Answers one wasi:http request: called by the code [`export_http!`](crate::export_http)
@@ -53,22 +56,48 @@ thread_local! {
 /// The request runs on an event loop of its own inside this call's component-model task. The
 /// response is returned once the handler has produced it; the loop keeps running in the same
 /// task, writing the body and finishing every task the handler spawned.
-pub async fn serve_request<S: IntoService>(
+pub async fn serve_request<S: IntoService + 'static>(
     make: impl FnOnce() -> S,
     request: HostRequestHandle,
 ) -> Result<Outgoing, ErrorCode> {
-    let service = SERVICE.with(|slot| slot.get_or_init(|| make().into_service()).clone());
-    serve::<Infallible>(async move {
-        match (service, to_request(request)) {
-            (Ok(service), Ok(request)) => {
-                let head_only = request.method() == Method::HEAD;
-                Outcome::Respond(service.call(request).await, head_only)
-            }
-            (Err(error), _) => Outcome::Respond(HttpError::internal(error).into_response(), false),
-            (_, Err(error)) => Outcome::Respond(error.into_response(), false),
-        }
-    })
-    .await
+    let outcome = KEPT.with(|slot| {
+        let kept = &**slot.get_or_init(|| make().keep());
+        Box::pin(match to_request(request) {
+            Ok(request) => Respond {
+                head_only: request.method() == Method::HEAD,
+                response: Answer::Later {
+                    future: S::serve_kept(kept, request),
+                },
+            },
+            Err(error) => Respond {
+                head_only: false,
+                response: Answer::now(error.into_response()),
+            },
+        })
+    });
+    serve::<Infallible>(outcome).await
+}
+
+pin_project! {
+    /// The outcome of an application's request: its response, and whether it answers a
+    /// `HEAD`. Its future is held once, in place (see `Answer`).
+    struct Respond<R> {
+        #[pin]
+        response: R,
+        head_only: bool,
+    }
+}
+
+impl<R: Future<Output = Response>> Future for Respond<R> {
+    type Output = Outcome<Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Outcome<Infallible>> {
+        let this = self.project();
+        let head_only = *this.head_only;
+        this.response
+            .poll(cx)
+            .map(|response| Outcome::Respond(response, head_only))
+    }
 }
 
 /// What a request comes to: a response made here (and whether it answers a `HEAD`), or a
@@ -95,14 +124,17 @@ impl Forward for Infallible {
 
 /// Runs `outcome` on an event loop of the request's own and returns the response the host
 /// gets: see [`serve_request`].
+///
+/// The outcome comes boxed: the futures here hold it by pointer, and stay small enough to be
+/// moved (into their boxes, to the host) cheaply.
 pub(super) async fn serve<F: Forward>(
-    outcome: impl Future<Output = Outcome<F>> + 'static,
+    mut outcome: Pin<Box<impl Future<Output = Outcome<F>> + 'static>>,
 ) -> Result<Outgoing, ErrorCode> {
     let response: Rc<Cell<Option<Result<Outgoing, ErrorCode>>>> = Rc::default();
     let answer = response.clone();
     let mut serving = Box::pin(async move {
         let root = pin!(async move {
-            let (response, head_only) = match outcome.await {
+            let (response, head_only) = match outcome.as_mut().await {
                 Outcome::Respond(response, head_only) => (response, head_only),
                 Outcome::Forward(request) => {
                     answer.set(Some(request.forward().await));
@@ -121,7 +153,7 @@ pub(super) async fn serve<F: Forward>(
                         Some(rest) if rest.ending.is_none() => {
                             wit_bindgen::spawn_local(rest.send())
                         }
-                        Some(rest) => rest.send().await,
+                        Some(rest) => Box::pin(rest.send()).await,
                         None => {}
                     }
                 }
@@ -167,14 +199,17 @@ pub(super) fn to_request(request: HostRequestHandle) -> Result<Request, HttpErro
 /// sent of it (its body and trailers, unless it has neither). A response that cannot be sent
 /// as it is (a header wasi:http forbids, say) becomes a 500.
 fn respond(response: Response, head_only: bool) -> Result<(Outgoing, Option<Rest>), ErrorCode> {
-    let Parts {
-        status,
-        headers,
-        body,
-        trailers,
-        ..
-    } = host_parts(response, head_only);
-    let fields = match to_fields(&headers) {
+    let (
+        Parts {
+            status,
+            headers,
+            body,
+            trailers,
+            ..
+        },
+        length,
+    ) = host_parts(response, head_only);
+    let fields = match to_fields_with_length(&headers, length) {
         Ok(fields) => fields,
         Err(error) => {
             let fallback = HttpError::internal(error).into_response();

@@ -3,7 +3,7 @@
 //! the body when a handler wants them. Taking the body consumes the host's request, so its
 //! path, headers and origin are kept aside first.
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 
 use wasip3::http::types::{Fields, Request, Scheme};
 
@@ -12,7 +12,7 @@ use super::incoming::Incoming;
 pub(crate) struct HostRequest {
     // Field order: the headers are the request's child and go first.
     headers: OnceCell<Option<Fields>>,
-    path: OnceCell<Option<String>>,
+    path: Cell<Path>,
     origin: OnceCell<Option<String>>,
     /// The request, until its body is taken.
     request: RefCell<Option<Request>>,
@@ -22,7 +22,7 @@ impl HostRequest {
     pub(crate) fn new(request: Request) -> HostRequest {
         HostRequest {
             headers: OnceCell::new(),
-            path: OnceCell::new(),
+            path: Cell::new(Path::Unknown),
             origin: OnceCell::new(),
             request: RefCell::new(Some(request)),
         }
@@ -41,17 +41,29 @@ impl HostRequest {
         request.into_inner()
     }
 
-    /// The path and query, fetched the first time.
+    /// The path and query, handed over once: the request's `LazyUri` keeps them from then on
+    /// (no copy of the string), and asks only once.
     pub(crate) fn path_with_query(&self) -> Option<String> {
-        self.path
-            .get_or_init(|| {
-                let request = self.request.borrow();
-                request.as_ref()?.get_path_with_query()
-            })
-            .clone()
+        match self.path.replace(Path::Given) {
+            Path::Unknown => self.fetch_path(),
+            Path::Kept(path) => path,
+            Path::Given => None,
+        }
     }
 
-    /// The request's headers, fetched the first time (they outlive the request's body).
+    /// Keeps the path and query aside, fetched unless they were (or were handed over).
+    fn keep_path(&self) {
+        let path = match self.path.replace(Path::Given) {
+            Path::Unknown => Path::Kept(self.fetch_path()),
+            known => known,
+        };
+        self.path.set(path);
+    }
+
+    fn fetch_path(&self) -> Option<String> {
+        self.request.borrow().as_ref()?.get_path_with_query()
+    }
+
     fn headers(&self) -> Option<&Fields> {
         self.headers
             .get_or_init(|| self.request.borrow().as_ref().map(Request::get_headers))
@@ -88,7 +100,7 @@ impl HostRequest {
     pub(crate) fn body(&self) -> Option<Incoming> {
         // What is read of the request from the host goes first: the body consumes it.
         self.headers();
-        self.path_with_query();
+        self.keep_path();
         self.origin();
         let request = self.request.borrow_mut().take()?;
         let (handled, handled_reader) = Incoming::handled();
@@ -97,4 +109,14 @@ impl HostRequest {
             handled,
         ))
     }
+}
+
+/// Where a request's path and query are.
+enum Path {
+    /// Not fetched yet: the host has them.
+    Unknown,
+    /// Fetched and kept, for when the host's request is gone (its body was taken).
+    Kept(Option<String>),
+    /// Handed over to the request's `LazyUri`.
+    Given,
 }

@@ -29,7 +29,7 @@ pub async fn serve_middleware<G: Gate>(
     request: HostRequestHandle,
 ) -> Result<Outgoing, ErrorCode> {
     let gate = make();
-    serve(async move {
+    serve(Box::pin(async move {
         let request = match to_request(request) {
             Ok(request) => request,
             Err(error) => return Outcome::Respond(error.into_response(), false),
@@ -51,7 +51,7 @@ pub async fn serve_middleware<G: Gate>(
                 ),
             },
         }
-    })
+    }))
     .await
 }
 
