@@ -87,14 +87,17 @@ pub enum Error {
         /// The policy's limit.
         limit: usize,
     },
-    /// The body is larger than the limit set for it.
+    /// The body is larger than the limit set for it (decoded, for a compressed body: a
+    /// compression bomb stops here, with nothing kept past the limit).
     BodyTooLarge {
         /// The limit, in bytes.
         limit: u64,
     },
-    /// The body is not what it was read as (invalid UTF-8 or JSON).
+    /// The body is not what it was read as (invalid UTF-8 or JSON), or not valid in its
+    /// content coding (a gzip, deflate or Brotli body cut short or corrupt).
     Decode {
-        /// What it was read as.
+        /// What it was read as: `"UTF-8"`, `"JSON"`, or the coding (`"gzip"`, `"deflate"`,
+        /// `"br"`).
         what: &'static str,
         /// Why it failed.
         detail: String,

@@ -14,10 +14,14 @@
 //! | `ClientTimeout(total, connect, sock_read)` | `timeout`, `connect_timeout`, `first_byte_timeout`, `between_bytes_timeout` |
 //! | `CookieJar` | [`CookieJar`], [`ClientBuilder::cookie_store`] |
 //! | `TCPConnector(limit=n)` | [`ClientBuilder::max_concurrency`] |
+//! | `auto_decompress=` (gzip, deflate, br) | [`ClientBuilder::auto_decompress`], [`RequestBuilder::auto_decompress`] (on by default) |
+//! | `compress=` on a request | [`RequestBuilder::compress`] |
+//! | `zlib`, `ZLibCompressor`, `ZLibDecompressor` | [`coding`] |
 //! | `aiohttp.ClientError` and subclasses | [`Error`] |
 
 mod body;
 pub(crate) mod client;
+pub mod coding;
 mod error;
 mod error_code;
 pub(crate) mod fields;

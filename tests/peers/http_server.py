@@ -12,7 +12,9 @@ import collections
 import json
 import socket
 import sys
+import zlib
 
+import brotli
 from aiohttp import web
 
 
@@ -119,6 +121,62 @@ async def chunked(request):
     return response
 
 
+def coded_text(size):
+    """The text the /coded routes send (before coding): numbered lines, `size` bytes."""
+    lines = b"".join(b"line %d of a body that compresses well\n" % i for i in range(size // 30 + 1))
+    return lines[:size]
+
+
+def encode(coding, data, raw=False):
+    if coding == "gzip":
+        compressor = zlib.compressobj(wbits=31)
+    elif coding == "deflate":
+        compressor = zlib.compressobj(wbits=-15 if raw else 15)
+    elif coding == "br":
+        return brotli.compress(data)
+    else:
+        raise web.HTTPNotFound()
+    return compressor.compress(data) + compressor.flush()
+
+
+async def coded(request):
+    """A body in the coding the path names (gzip, deflate, br): `size` bytes of text (or,
+    with `bomb`, of zeros), zlib or raw deflate (`raw`), sent whole or chunked (`chunked`,
+    pieces of 1000 coded bytes, `delay` seconds apart), cut 10 bytes short (`truncate`)."""
+    coding = request.match_info["coding"]
+    query = request.query
+    size = int(query.get("size", "100000"))
+    data = bytes(size) if "bomb" in query else coded_text(size)
+    body = encode(coding, data, raw="raw" in query)
+    if "truncate" in query:
+        body = body[:-10]
+    headers = {"Content-Encoding": coding, "Content-Type": "text/plain"}
+    if "chunked" not in query:
+        return web.Response(body=body, headers=headers)
+    response = web.StreamResponse(headers=headers)
+    response.enable_chunked_encoding()
+    await response.prepare(request)
+    delay = float(query.get("delay", "0"))
+    for at in range(0, len(body), 1000):
+        await response.write(body[at:at + 1000])
+        await asyncio.sleep(delay)
+    await response.write_eof()
+    return response
+
+
+async def coded_upload(request):
+    """What a compressed request body came as: its coding, and the bytes it decodes to."""
+    raw = await request.content.read()
+    coding = request.headers.get("content-encoding", "")
+    if coding == "gzip":
+        body = zlib.decompress(raw, wbits=31)
+    elif coding == "deflate":
+        body = zlib.decompress(raw)
+    else:
+        body = raw
+    return web.json_response({"coding": coding, "raw_len": len(raw), "body": body.decode()})
+
+
 async def bad_json(request):
     return web.Response(text="{not json", content_type="application/json")
 
@@ -195,10 +253,13 @@ async def main():
     app.router.add_get("/large/{n}", large)
     app.router.add_get("/chunked", chunked)
     app.router.add_get("/bad-json", bad_json)
+    app.router.add_get("/coded/{coding}", coded)
+    app.router.add_post("/coded-upload", coded_upload)
     app.router.add_get("/bad-utf8", bad_utf8)
     app.router.add_post("/upload", upload)
     app.router.add_post("/duplex", duplex)
-    runner = web.AppRunner(app, access_log=None)
+    # Request bodies come as the client sent them: /coded-upload decodes them itself.
+    runner = web.AppRunner(app, access_log=None, auto_decompress=False)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0, backlog=1024)
     await site.start()

@@ -15,7 +15,8 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use http::header::{
-    AUTHORIZATION, COOKIE, HeaderMap, HeaderName, HeaderValue, LOCATION, SET_COOKIE, USER_AGENT,
+    ACCEPT_ENCODING, AUTHORIZATION, CONTENT_ENCODING, CONTENT_LENGTH, COOKIE, HeaderMap,
+    HeaderName, HeaderValue, LOCATION, SET_COOKIE, USER_AGENT,
 };
 use http::{Method, Request, Uri};
 
@@ -24,6 +25,7 @@ pub use redirect::Redirect;
 pub use request::RequestBuilder;
 pub use response::{Chunks, ClientResponse};
 
+use super::coding::{Coding, Encoder, encode_body};
 use super::{Body, Error, TimeoutKind};
 use crate::sync::Semaphore;
 use crate::time::{Instant, timeout_at};
@@ -74,6 +76,7 @@ struct Config {
     cookies: Option<Rc<CookieJar>>,
     limit: Option<Rc<Semaphore>>,
     max_body_size: u64,
+    decompress: bool,
 }
 
 impl Default for Client {
@@ -146,6 +149,8 @@ impl Client {
             timeouts: self.config.timeouts,
             total: self.config.total,
             max_body_size: self.config.max_body_size,
+            decompress: self.config.decompress,
+            compress: None,
         };
         self.send(prepared).await
     }
@@ -168,6 +173,7 @@ impl Client {
 
     pub(crate) async fn send(&self, mut request: Prepared) -> Result<ClientResponse, Error> {
         move_credentials(&mut request)?;
+        encode(&mut request)?;
         let deadline = request.total.map(|total| Instant::now() + total);
         // The URL being requested, for the error if the deadline passes during a redirect.
         let current = RefCell::new(request.url.clone());
@@ -202,6 +208,7 @@ impl Client {
             mut body,
             timeouts,
             max_body_size,
+            decompress,
             ..
         } = request;
         for hop in 0.. {
@@ -245,12 +252,14 @@ impl Client {
             };
             let next = next.filter(|next| !next.keep_body || replay.is_some());
             let Some(next) = next else {
+                let decode = decompress && method != Method::HEAD;
                 return Ok(ClientResponse::new(
                     head,
                     url,
                     max_body_size,
                     deadline,
                     permit,
+                    decode,
                 ));
             };
             if hop == config.redirect.max() {
@@ -285,6 +294,38 @@ impl Client {
     }
 }
 
+/// What the request's content codings ask of it before it goes: a body compressed (and said
+/// so in `content-encoding`), and `accept-encoding` for the codings the response may come in.
+fn encode(request: &mut Prepared) -> Result<(), Error> {
+    if request.decompress && !request.headers.contains_key(ACCEPT_ENCODING) {
+        request
+            .headers
+            .insert(ACCEPT_ENCODING, HeaderValue::from_static(ACCEPTED_CODINGS));
+    }
+    let Some(coding) = request.compress else {
+        return Ok(());
+    };
+    let Some(encoder) = Encoder::new(coding, 6) else {
+        return Err(Error::Decode {
+            what: coding.as_str(),
+            detail: format!("wasio does not encode {coding}, it only decodes it"),
+        });
+    };
+    let body = std::mem::take(&mut request.body);
+    request.body = encode_body(body, encoder).map_err(|error| Error::Decode {
+        what: coding.as_str(),
+        detail: error.to_string(),
+    })?;
+    request.headers.remove(CONTENT_LENGTH);
+    request
+        .headers
+        .insert(CONTENT_ENCODING, HeaderValue::from_static(coding.as_str()));
+    Ok(())
+}
+
+/// The codings the client decodes, as it asks for them.
+const ACCEPTED_CODINGS: &str = "gzip, deflate, br";
+
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let config = &self.config;
@@ -305,6 +346,10 @@ pub(crate) struct Prepared {
     pub(crate) timeouts: HostTimeouts,
     pub(crate) total: Option<Duration>,
     pub(crate) max_body_size: u64,
+    /// Whether the response is decoded (and `accept-encoding` sent).
+    pub(crate) decompress: bool,
+    /// The coding the body is sent in, when it is to be compressed.
+    pub(crate) compress: Option<Coding>,
 }
 
 /// Settings for a [`Client`]; [`build`](ClientBuilder::build) reports the first bad one.
@@ -330,6 +375,7 @@ impl ClientBuilder {
                 cookies: None,
                 limit: None,
                 max_body_size: DEFAULT_MAX_BODY_SIZE,
+                decompress: true,
             },
             error: None,
         }
@@ -436,6 +482,15 @@ impl ClientBuilder {
     /// The most response-body bytes read by default ([`Error::BodyTooLarge`] past it).
     pub fn max_body_size(mut self, limit: u64) -> Self {
         self.config.max_body_size = limit;
+        self
+    }
+
+    /// Whether responses in gzip, deflate or Brotli are decoded as they are read (default:
+    /// yes, as aiohttp's `auto_decompress`), requests then saying `accept-encoding: gzip,
+    /// deflate, br` unless they set their own. The decoded size counts against the body limit.
+    /// Off, bodies come as the server sent them and no `accept-encoding` is added.
+    pub fn auto_decompress(mut self, on: bool) -> Self {
+        self.config.decompress = on;
         self
     }
 

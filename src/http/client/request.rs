@@ -7,6 +7,7 @@ use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
 use http::{Method, Uri};
 
 use super::{Client, Prepared, header, url};
+use crate::http::coding::Coding;
 use crate::http::{Body, ClientResponse, Error};
 
 /// A request being built by a [`Client`]; [`send`](RequestBuilder::send) sends it. A step
@@ -45,6 +46,8 @@ impl RequestBuilder {
             timeouts: config.timeouts,
             total: config.total,
             max_body_size: config.max_body_size,
+            decompress: config.decompress,
+            compress: None,
         });
         RequestBuilder { client, request }
     }
@@ -190,6 +193,42 @@ impl RequestBuilder {
     pub fn max_body_size(self, limit: u64) -> Self {
         self.map(|request| {
             request.max_body_size = limit;
+            Ok(())
+        })
+    }
+
+    /// Whether this response is decoded (see [`ClientBuilder::auto_decompress`](
+    /// super::ClientBuilder::auto_decompress)): off, its body comes as the server sent it.
+    pub fn auto_decompress(self, on: bool) -> Self {
+        self.map(|request| {
+            request.decompress = on;
+            Ok(())
+        })
+    }
+
+    /// Sends the body compressed in `coding` (gzip or deflate), with its `content-encoding`
+    /// (aiohttp's `compress=`): complete bytes at once, a stream chunk by chunk. Only for a
+    /// server known to take it: HTTP has no way to ask first. Brotli, which wasio only
+    /// decodes, fails the request with [`Error::Decode`].
+    ///
+    /// ```no_run
+    /// # wasio::run(async {
+    /// use wasio::http::Client;
+    /// use wasio::http::coding::Coding;
+    ///
+    /// let logs = "GET / 200\n".repeat(10_000);
+    /// Client::new()
+    ///     .post("http://127.0.0.1:8080/logs")
+    ///     .body(logs)
+    ///     .compress(Coding::Gzip)
+    ///     .send()
+    ///     .await?;
+    /// # Ok::<(), wasio::http::Error>(())
+    /// # }).unwrap();
+    /// ```
+    pub fn compress(self, coding: Coding) -> Self {
+        self.map(|request| {
+            request.compress = Some(coding);
             Ok(())
         })
     }

@@ -7,10 +7,11 @@ use std::task::{Context, Poll};
 
 use bytes::{Bytes, BytesMut};
 use futures_lite::Stream;
-use http::header::CONTENT_LENGTH;
+use http::header::{CONTENT_ENCODING, CONTENT_LENGTH};
 use http::{HeaderMap, StatusCode, Uri};
 
 use crate::http::client::transport::{AbortOnDrop, Head};
+use crate::http::coding::{Coding, CodingError, Decoder};
 use crate::http::incoming::Incoming;
 use crate::http::{Error, TimeoutKind};
 use crate::sync::OwnedSemaphorePermit;
@@ -31,6 +32,8 @@ pub struct ClientResponse {
     max_body_size: u64,
     deadline: Option<Instant>,
     trailers: Option<HeaderMap>,
+    /// How the body is decoded, if it is.
+    decoding: Decoding,
     /// The client's concurrency slot, held until the response is dropped.
     _permit: Option<OwnedSemaphorePermit>,
     /// The task still sending the request body, stopped with the response.
@@ -46,7 +49,12 @@ impl ClientResponse {
         max_body_size: u64,
         deadline: Option<Instant>,
         permit: Option<OwnedSemaphorePermit>,
+        decode: bool,
     ) -> ClientResponse {
+        let decoding = match content_coding(&head.headers) {
+            Some(coding) if decode => Decoding::Waiting(coding),
+            _ => Decoding::Off,
+        };
         ClientResponse {
             status: head.status,
             headers: head.headers,
@@ -56,6 +64,7 @@ impl ClientResponse {
             max_body_size,
             deadline,
             trailers: None,
+            decoding,
             _permit: permit,
             _upload: head.upload,
         }
@@ -109,9 +118,50 @@ impl ClientResponse {
         Ok(self)
     }
 
-    /// The next chunk of the body, as the server sent it; `None` at its end.
+    /// The next chunk of the body (decoded, when the client decodes its coding); `None` at
+    /// its end.
     pub async fn chunk(&mut self) -> Result<Option<Bytes>, Error> {
-        let next = match self.deadline {
+        loop {
+            let raw = self.raw_chunk().await?;
+            let decoded = match (&mut self.decoding, raw) {
+                (Decoding::Off, raw) => raw,
+                (Decoding::Waiting(_), None) => None,
+                (Decoding::Waiting(coding), Some(raw)) => {
+                    // Made at the first byte, with the limit as it is then.
+                    let mut decoder = Decoder::new(*coding, self.max_body_size);
+                    let out = decoder.decode(&raw);
+                    self.decoding = Decoding::On(decoder);
+                    Some(out.map_err(|e| self.decode_error(e))?)
+                }
+                (Decoding::On(decoder), Some(raw)) => {
+                    Some(decoder.decode(&raw).map_err(|e| self.decode_error(e))?)
+                }
+                (Decoding::On(decoder), None) => {
+                    let last = decoder.finish().map_err(|e| self.decode_error(e));
+                    self.decoding = Decoding::Off;
+                    Some(last?)
+                }
+            };
+            match decoded {
+                // A decoder may need more of the body before it gives anything.
+                Some(chunk) if chunk.is_empty() => continue,
+                Some(chunk) => {
+                    self.received += chunk.len() as u64;
+                    if self.received > self.max_body_size {
+                        return Err(Error::BodyTooLarge {
+                            limit: self.max_body_size,
+                        });
+                    }
+                    return Ok(Some(chunk));
+                }
+                None => return Ok(None),
+            }
+        }
+    }
+
+    /// The next chunk of the body as the server sent it.
+    async fn raw_chunk(&mut self) -> Result<Option<Bytes>, Error> {
+        match self.deadline {
             Some(deadline) => timeout_at(deadline, self.body.next_chunk())
                 .await
                 .map_err(|_| Error::Timeout {
@@ -120,16 +170,22 @@ impl ClientResponse {
                 })?,
             None => self.body.next_chunk().await,
         }
-        .map_err(|error| Error::from_body(&self.url, error))?;
-        if let Some(chunk) = &next {
-            self.received += chunk.len() as u64;
-            if self.received > self.max_body_size {
-                return Err(Error::BodyTooLarge {
-                    limit: self.max_body_size,
-                });
-            }
+        .map_err(|error| Error::from_body(&self.url, error))
+    }
+
+    /// A decoder's error as the client's.
+    fn decode_error(&self, error: CodingError) -> Error {
+        match error {
+            CodingError::TooLarge { limit } => Error::BodyTooLarge { limit },
+            other => Error::Decode {
+                what: match &self.decoding {
+                    Decoding::On(decoder) => decoder.coding().as_str(),
+                    Decoding::Waiting(coding) => coding.as_str(),
+                    Decoding::Off => "content coding",
+                },
+                detail: other.to_string(),
+            },
         }
-        Ok(next)
     }
 
     /// The body as a [`Stream`] of chunks; it ends after the last chunk or the first error.
@@ -245,4 +301,25 @@ impl fmt::Debug for ClientResponse {
             .field("headers", &self.headers)
             .finish()
     }
+}
+
+/// How a response's body is decoded.
+enum Decoding {
+    /// It is read as the server sent it.
+    Off,
+    /// In this coding, from its first byte on.
+    Waiting(Coding),
+    /// By this decoder, until the body's end.
+    On(Decoder),
+}
+
+/// The one content coding of a response the client decodes: `None` for none, for several
+/// stacked (rare, and left as they are), or for one it does not know.
+fn content_coding(headers: &HeaderMap) -> Option<Coding> {
+    let mut codings = headers.get_all(CONTENT_ENCODING).iter();
+    let only = codings.next()?.to_str().ok()?;
+    if codings.next().is_some() || only.contains(',') {
+        return None;
+    }
+    Coding::from_token(only)
 }

@@ -1,6 +1,7 @@
 //! `wasio::http::Client` against the aiohttp peer in tests/peers/http_server.py.
 
 mod bodies;
+mod coding;
 mod cookies;
 mod errors;
 mod load;
