@@ -1,6 +1,7 @@
 //! aiohttp's server example, grown into a small app: `/` says "Hello, World!", `/hello/{name}`
 //! greets by name, `/items` takes, lists and clears JSON, `/count` streams lines, `/whoami` tells what
-//! the server saw of the request, and a middleware adds a header and logs.
+//! the server saw of the request, a middleware adds a header and logs, and `Compression`
+//! compresses what is worth it for clients that take gzip or deflate (`curl --compressed`).
 //!
 //! On its own socket, under `wasmtime run` (the main job; state lives as long as the server):
 //!     cargo run --example http_server -- 127.0.0.1:8080
@@ -24,7 +25,7 @@ use std::cell::RefCell;
 use futures_lite::StreamExt;
 use wasio::http::Client;
 use wasio::http::StatusCode;
-use wasio::http::server::{App, HttpError, Json, Next, Request, Response, get};
+use wasio::http::server::{App, Compression, HttpError, Json, Next, Request, Response, get};
 
 /// Where `/items` keeps its items.
 enum Items {
@@ -138,6 +139,7 @@ fn app() -> App {
         .route("/items", get(list_items).post(add_item).delete(clear_items))
         .route("/count", get(count))
         .route("/whoami", get(whoami))
+        .middleware(Compression::new())
         .middleware(powered_by)
         .state(Items::from_env())
 }

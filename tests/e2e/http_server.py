@@ -80,6 +80,17 @@ async def with_aiohttp(kind, base):
         async with session.get(f"{base}/count?to=3") as r:
             check(await r.text() == "1\n2\n3\n", "the streamed count")
             check(r.headers.get("transfer-encoding") == "chunked", "streamed as chunks")
+            # aiohttp asks for gzip, deflate and br; the Compression middleware answers gzip,
+            # the first it encodes, and aiohttp decodes it.
+            check(r.headers.get("content-encoding") == "gzip", f"compressed: {dict(r.headers)}")
+            check(r.headers.get("vary") == "accept-encoding", "vary")
+        async with session.get(f"{base}/count?to=3", headers={"accept-encoding": "deflate"}) as r:
+            check(await r.text() == "1\n2\n3\n" and r.headers.get("content-encoding") == "deflate",
+                  "deflate")
+        async with session.get(f"{base}/count?to=3", auto_decompress=False,
+                               headers={"accept-encoding": "identity"}) as r:
+            check(await r.read() == b"1\n2\n3\n" and "content-encoding" not in r.headers,
+                  "identity")
         async with session.get(f"{base}/whoami?x=1", headers={"user-agent": "e2e/1"}) as r:
             seen = await r.json()
             # wasmtime 48's serve gives a WASI 0.3 request no authority and no host header.
@@ -128,6 +139,13 @@ def with_curl(kind, base):
     )
     check(json.loads(out) == json.loads(big), "the 100-continue upload came back")
     check("HTTP/1.1 100 Continue" in err, "curl saw 100 Continue")
+    # The Compression middleware, as curl asks for it and decodes it.
+    out, _ = curl("--compressed", "-i", f"{base}/count?to=50")
+    head, _, body = out.partition("\r\n\r\n")
+    check("content-encoding: gzip" in head.lower(), f"curl --compressed: {head!r}")
+    check(body == "".join(f"{n}\n" for n in range(1, 51)), f"curl --compressed body: {body!r}")
+    out, _ = curl("-i", f"{base}/count?to=2")
+    check("content-encoding" not in out.lower() and out.endswith("1\n2\n"), f"plain: {out!r}")
     # Two URLs in one curl: the second reuses the first connection.
     out, err = curl("-v", f"{base}/hello/a", f"{base}/hello/b")
     check(out == "Hello, a!Hello, b!", f"two requests: {out!r}")

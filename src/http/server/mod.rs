@@ -14,6 +14,8 @@
 //! | `web.StreamResponse`, SSE | [`Response::stream`], [`Response::sse`], [`Sse`] |
 //! | `raise web.HTTPNotFound()`, `HTTPUnauthorized(headers=...)` | `return Err(`[`HttpError::not_found`]`(..))`, [`HttpError::with_header`] |
 //! | an error middleware rendering JSON | [`App::error_renderer`] |
+//! | `response.enable_compression()`, for every route | [`App::middleware`]`(`[`Compression::new`]`())` |
+//! | a request body in gzip or deflate (decoded by aiohttp's parser) | [`Request::decompress`] |
 //! | `request.query.get("q")` | [`Request::query_param`] |
 //! | `web.run_app(app)` under `wasmtime serve` | [`export_http!`](crate::export_http) |
 //!
@@ -26,6 +28,7 @@
 #[cfg(wasio_p3)]
 pub(crate) mod answer;
 pub(crate) mod app;
+mod compress;
 mod error;
 #[doc(hidden)]
 pub mod export;
@@ -40,6 +43,7 @@ mod sse;
 pub(crate) mod verdict;
 
 pub use app::{App, DEFAULT_MAX_BODY_SIZE, Router, Service};
+pub use compress::Compression;
 pub use error::HttpError;
 pub use export::IntoService;
 pub use handler::{

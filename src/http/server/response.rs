@@ -264,6 +264,16 @@ impl Response {
         &mut self.headers
     }
 
+    /// Whether the response switches protocols (see [`Response::with_upgrade`]).
+    pub(crate) fn is_upgrade(&self) -> bool {
+        self.upgrade.is_some()
+    }
+
+    /// The body, taken out and left empty (for a middleware that changes it).
+    pub(crate) fn take_body(&mut self) -> Body {
+        std::mem::take(&mut self.body)
+    }
+
     /// The body.
     pub fn body(&self) -> &Body {
         &self.body

@@ -3,6 +3,7 @@
 
 mod app;
 mod bodies;
+mod compression;
 mod connections;
 mod first_service;
 mod lifecycle;
