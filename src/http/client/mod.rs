@@ -302,20 +302,12 @@ fn encode(request: &mut Prepared) -> Result<(), Error> {
             .headers
             .insert(ACCEPT_ENCODING, HeaderValue::from_static(ACCEPTED_CODINGS));
     }
-    let Some(coding) = request.compress else {
+    let Some(compress) = request.compress.take() else {
         return Ok(());
     };
-    let Some(encoder) = Encoder::new(coding, 6) else {
-        return Err(Error::Decode {
-            what: coding.as_str(),
-            detail: format!("wasio does not encode {coding}, it only decodes it"),
-        });
-    };
     let body = std::mem::take(&mut request.body);
-    request.body = encode_body(body, encoder).map_err(|error| Error::Decode {
-        what: coding.as_str(),
-        detail: error.to_string(),
-    })?;
+    let (body, coding) = compress(body)?;
+    request.body = body;
     request.headers.remove(CONTENT_LENGTH);
     request
         .headers
@@ -323,8 +315,32 @@ fn encode(request: &mut Prepared) -> Result<(), Error> {
     Ok(())
 }
 
+/// A request body compressed, and in which coding.
+pub(crate) type Compress = Box<dyn FnOnce(Body) -> Result<(Body, Coding), Error>>;
+
+/// What compresses a body in `coding`, at zlib's default level.
+pub(crate) fn compressor(coding: Coding) -> Compress {
+    Box::new(move |body| {
+        let Some(encoder) = Encoder::new(coding, 6) else {
+            return Err(Error::Decode {
+                what: coding.as_str(),
+                detail: format!("wasio does not encode {coding}, it only decodes it"),
+            });
+        };
+        let body = encode_body(body, encoder).map_err(|error| Error::Decode {
+            what: coding.as_str(),
+            detail: error.to_string(),
+        })?;
+        Ok((body, coding))
+    })
+}
+
 /// The codings the client decodes, as it asks for them.
-const ACCEPTED_CODINGS: &str = "gzip, deflate, br";
+const ACCEPTED_CODINGS: &str = if cfg!(feature = "brotli") {
+    "gzip, deflate, br"
+} else {
+    "gzip, deflate"
+};
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -348,8 +364,9 @@ pub(crate) struct Prepared {
     pub(crate) max_body_size: u64,
     /// Whether the response is decoded (and `accept-encoding` sent).
     pub(crate) decompress: bool,
-    /// The coding the body is sent in, when it is to be compressed.
-    pub(crate) compress: Option<Coding>,
+    /// What compresses the body, when it is to be (see [`RequestBuilder::compress`]): a
+    /// closure, so that the encoder's code is in a component only if it asks for it.
+    pub(crate) compress: Option<Compress>,
 }
 
 /// Settings for a [`Client`]; [`build`](ClientBuilder::build) reports the first bad one.
@@ -487,7 +504,7 @@ impl ClientBuilder {
 
     /// Whether responses in gzip, deflate or Brotli are decoded as they are read (default:
     /// yes, as aiohttp's `auto_decompress`), requests then saying `accept-encoding: gzip,
-    /// deflate, br` unless they set their own. The decoded size counts against the body limit.
+    /// deflate` unless they set their own (and `br` with the `brotli` feature). The decoded size counts against the body limit.
     /// Off, bodies come as the server sent them and no `accept-encoding` is added.
     pub fn auto_decompress(mut self, on: bool) -> Self {
         self.config.decompress = on;

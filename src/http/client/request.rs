@@ -6,7 +6,7 @@ use std::time::Duration;
 use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
 use http::{Method, Uri};
 
-use super::{Client, Prepared, header, url};
+use super::{Client, Prepared, compressor, header, url};
 use crate::http::coding::Coding;
 use crate::http::{Body, ClientResponse, Error};
 
@@ -228,7 +228,7 @@ impl RequestBuilder {
     /// ```
     pub fn compress(self, coding: Coding) -> Self {
         self.map(|request| {
-            request.compress = Some(coding);
+            request.compress = Some(compressor(coding));
             Ok(())
         })
     }

@@ -321,5 +321,5 @@ fn content_coding(headers: &HeaderMap) -> Option<Coding> {
     if codings.next().is_some() || only.contains(',') {
         return None;
     }
-    Coding::from_token(only)
+    Coding::from_token(only).filter(|coding| coding.decodable())
 }

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::io::{self, Write};
 
+#[cfg(feature = "brotli")]
 use brotli_decompressor::DecompressorWriter;
 use bytes::Bytes;
 use flate2::write::GzDecoder;
@@ -25,7 +26,11 @@ pub struct Decoder {
 enum Inner {
     Gzip(Box<GzDecoder<Sink>>),
     Deflate(Deflate),
+    #[cfg(feature = "brotli")]
     Brotli(Box<DecompressorWriter<Sink>>),
+    /// A coding this build does not decode (Brotli without the `brotli` feature).
+    #[cfg(not(feature = "brotli"))]
+    Undecodable,
 }
 
 /// A deflate body, zlib or raw: which one its first two bytes tell.
@@ -89,7 +94,10 @@ impl Decoder {
             Coding::Gzip => Inner::Gzip(Box::new(GzDecoder::new(sink))),
             Coding::Deflate => Inner::Deflate(Deflate::Start(Vec::with_capacity(2))),
             // The writer's own buffer, between the decoder and the sink.
+            #[cfg(feature = "brotli")]
             Coding::Brotli => Inner::Brotli(Box::new(DecompressorWriter::new(sink, 16 * 1024))),
+            #[cfg(not(feature = "brotli"))]
+            Coding::Brotli => Inner::Undecodable,
         };
         Decoder {
             coding,
@@ -114,11 +122,14 @@ impl Decoder {
                 decoder.flush().map_err(error)?;
                 Ok(decoder.get_mut().take())
             }
+            #[cfg(feature = "brotli")]
             Inner::Brotli(decoder) => {
                 decoder.write_all(input).map_err(error)?;
                 Ok(decoder.get_mut().take())
             }
             Inner::Deflate(deflate) => deflate.decode(input, limit),
+            #[cfg(not(feature = "brotli"))]
+            Inner::Undecodable => Err(undecodable(coding)),
         }
     }
 
@@ -136,15 +147,27 @@ impl Decoder {
                 decoder.try_finish().map_err(cut_short)?;
                 Ok(decoder.get_mut().take())
             }
+            #[cfg(feature = "brotli")]
             Inner::Brotli(decoder) => {
                 decoder.close().map_err(cut_short)?;
                 Ok(decoder.get_mut().take())
             }
+            #[cfg(not(feature = "brotli"))]
+            Inner::Undecodable => Err(undecodable(coding)),
             Inner::Deflate(Deflate::Inflating {
                 sink, ended: true, ..
             }) => Ok(sink.take()),
             Inner::Deflate(_) => Err(CodingError::Truncated { coding }),
         }
+    }
+}
+
+/// The error of a coding this build does not decode.
+#[cfg(not(feature = "brotli"))]
+fn undecodable(coding: Coding) -> CodingError {
+    CodingError::Corrupt {
+        coding,
+        detail: "this build of wasio decodes it only with the brotli feature".into(),
     }
 }
 
@@ -230,6 +253,25 @@ impl Deflate {
     }
 }
 
+/// A decoder behind a trait object: what holds one only through this links no decoder's code
+/// until something makes one.
+pub(crate) trait Decode {
+    /// See [`Decoder::decode`].
+    fn decode(&mut self, input: &[u8]) -> Result<Bytes, CodingError>;
+    /// See [`Decoder::finish`].
+    fn finish(&mut self) -> Result<Bytes, CodingError>;
+}
+
+impl Decode for Decoder {
+    fn decode(&mut self, input: &[u8]) -> Result<Bytes, CodingError> {
+        Decoder::decode(self, input)
+    }
+
+    fn finish(&mut self) -> Result<Bytes, CodingError> {
+        Decoder::finish(self)
+    }
+}
+
 impl fmt::Debug for Decoder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Decoder")
@@ -287,15 +329,22 @@ mod tests {
         Ok(out)
     }
 
-    #[test]
-    fn every_coding_decodes_whole_or_a_byte_at_a_time() {
-        let cases = [
+    /// `TEXT` in every coding this build decodes.
+    fn coded_texts() -> Vec<(Coding, Vec<u8>)> {
+        let mut cases = vec![
             (Coding::Gzip, gzip(TEXT)),
             (Coding::Deflate, zlib(TEXT)),
             (Coding::Deflate, raw_deflate(TEXT)),
-            (Coding::Brotli, BROTLI.to_vec()),
         ];
-        for (coding, coded) in cases {
+        if cfg!(feature = "brotli") {
+            cases.push((Coding::Brotli, BROTLI.to_vec()));
+        }
+        cases
+    }
+
+    #[test]
+    fn every_coding_decodes_whole_or_a_byte_at_a_time() {
+        for (coding, coded) in coded_texts() {
             for size in [1, 2, 3, coded.len()] {
                 assert_eq!(
                     decode(coding, &coded, size, 1 << 20).unwrap(),
@@ -331,6 +380,11 @@ mod tests {
                 "{coding} one byte short"
             );
         }
+    }
+
+    #[cfg(feature = "brotli")]
+    #[test]
+    fn brotli_stops_at_the_limit_too() {
         assert_eq!(
             decode(Coding::Brotli, &BROTLI, 4, TEXT.len() as u64 - 1),
             Err(CodingError::TooLarge {
@@ -343,15 +397,20 @@ mod tests {
         );
     }
 
+    #[cfg(not(feature = "brotli"))]
+    #[test]
+    fn without_the_feature_brotli_is_refused_by_name() {
+        assert!(!Coding::Brotli.decodable());
+        let refused = decode(Coding::Brotli, &BROTLI, 4, 1 << 20);
+        assert!(
+            matches!(&refused, Err(CodingError::Corrupt { coding: Coding::Brotli, detail }) if detail.contains("brotli feature")),
+            "{refused:?}"
+        );
+    }
+
     #[test]
     fn a_body_cut_short_is_truncated_and_garbage_is_corrupt() {
-        let cases = [
-            (Coding::Gzip, gzip(TEXT)),
-            (Coding::Deflate, zlib(TEXT)),
-            (Coding::Deflate, raw_deflate(TEXT)),
-            (Coding::Brotli, BROTLI.to_vec()),
-        ];
-        for (coding, coded) in cases {
+        for (coding, coded) in coded_texts() {
             for cut in [1, 5, coded.len() - 1] {
                 assert_eq!(
                     decode(coding, &coded[..cut], 3, 1 << 20),

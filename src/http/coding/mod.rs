@@ -1,5 +1,6 @@
-//! HTTP content codings (RFC 9110 §8.4.1) without I/O: gzip, deflate and Brotli bodies
-//! decoded as they stream, under a size limit, and gzip and deflate encoded with flushes.
+//! HTTP content codings (RFC 9110 §8.4.1) without I/O: gzip, deflate and (with the `brotli`
+//! feature) Brotli bodies decoded as they stream, under a size limit, and gzip and deflate
+//! encoded with flushes.
 //!
 //! What [`Client`](super::Client) decodes responses with (and compresses a request body
 //! with, when asked), and what the server's compression uses. Brotli is decoded only: its
@@ -26,6 +27,7 @@ mod negotiate;
 use std::fmt;
 
 pub(crate) use body::encode_body;
+pub(crate) use decoder::Decode;
 pub use decoder::Decoder;
 pub use encoder::Encoder;
 pub use negotiate::{accepts, preferred};
@@ -38,7 +40,7 @@ pub enum Coding {
     /// `deflate`: zlib (RFC 1950), or raw deflate (RFC 1951), which some servers send under
     /// the same name and browsers accept too.
     Deflate,
-    /// `br`, Brotli (RFC 7932): decoded only.
+    /// `br`, Brotli (RFC 7932): decoded only, with the `brotli` feature.
     Brotli,
 }
 
@@ -55,6 +57,11 @@ impl Coding {
         ]
         .into_iter()
         .find_map(|(name, coding)| token.eq_ignore_ascii_case(name).then_some(coding))
+    }
+
+    /// Whether this build decodes it: Brotli needs the `brotli` feature (off by default).
+    pub fn decodable(self) -> bool {
+        self != Coding::Brotli || cfg!(feature = "brotli")
     }
 
     /// Its token in `Content-Encoding` and `Accept-Encoding`.

@@ -14,7 +14,7 @@ use http::{Method, Uri, Version};
 use super::error::HttpError;
 use super::lazy::{LazyHeaders, LazyUri};
 use super::router::Params;
-use crate::http::coding::{Coding, CodingError, Decoder};
+use crate::http::coding::{Coding, CodingError, Decode, Decoder};
 use crate::http::incoming::{BodyError, Incoming};
 use crate::sys::http::HostRequest;
 
@@ -79,18 +79,10 @@ pub struct Request {
     host: Option<HostRequest>,
     received: u64,
     max_body_size: u64,
-    /// How the body is decoded, when the application asked for it.
-    decoding: Decoding,
-}
-
-/// How a request's body is decoded (see [`Request::decompress`]).
-enum Decoding {
-    /// It is read as the client sent it.
-    Off,
-    /// In this coding, from its first byte on.
-    Waiting(Coding),
-    /// By this decoder, until the body's end.
-    On(Box<Decoder>),
+    /// The body's decoder, once the application asked for one (see
+    /// [`decompress`](Request::decompress)): behind a trait object, so that the decoders'
+    /// code (Brotli's dictionary is 120 KB) is in a component only if it calls `decompress`.
+    decoder: Option<Box<dyn Decode>>,
 }
 
 impl Request {
@@ -114,7 +106,7 @@ impl Request {
             host: None,
             received: 0,
             max_body_size: u64::MAX,
-            decoding: Decoding::Off,
+            decoder: None,
         }
     }
 
@@ -331,10 +323,11 @@ impl Request {
     }
 
     /// Decodes the body as it is read, by its `Content-Encoding`: gzip, deflate (zlib or raw)
-    /// or Brotli, the decoded size under the body limit (413 past it, before more is kept;
-    /// 400 when the body is not valid in its coding). aiohttp's parser does this to every
-    /// request; here a route asks, before it reads the body. A coding wasio does not decode
-    /// (or several stacked) is refused with 415; no coding, or `identity`, changes nothing.
+    /// or Brotli, the decoded size under the body limit as it is now (413 past it, before
+    /// more is kept; 400 when the body is not valid in its coding). aiohttp's parser does
+    /// this to every request; here a route asks, before it reads the body (and after any
+    /// [`set_max_body_size`](Request::set_max_body_size)). A coding wasio does not decode (or
+    /// several stacked) is refused with 415; no coding, or `identity`, changes nothing.
     ///
     /// ```
     /// use wasio::http::server::{HttpError, Request};
@@ -352,9 +345,10 @@ impl Request {
         if value.is_empty() || value.eq_ignore_ascii_case("identity") {
             return Ok(());
         }
-        match Coding::from_token(value) {
+        match Coding::from_token(value).filter(|coding| coding.decodable()) {
             Some(coding) => {
-                self.decoding = Decoding::Waiting(coding);
+                let limit = self.max_body_size.saturating_sub(self.received);
+                self.decoder = Some(Box::new(Decoder::new(coding, limit)));
                 Ok(())
             }
             None => Err(HttpError::new(
@@ -372,23 +366,14 @@ impl Request {
     pub async fn chunk(&mut self) -> Result<Option<Bytes>, HttpError> {
         loop {
             let raw = self.raw_chunk().await?;
-            let limit = self.max_body_size;
-            let next = match (&mut self.decoding, raw) {
-                (Decoding::Off, raw) => raw,
-                (Decoding::Waiting(_), None) => None,
-                (Decoding::Waiting(coding), Some(raw)) => {
-                    // Made at the first byte, with the limit as it is then.
-                    let mut decoder = Box::new(Decoder::new(*coding, limit));
-                    let out = decoder.decode(&raw);
-                    self.decoding = Decoding::On(decoder);
-                    Some(out.map_err(|e| self.refuse(e))?)
-                }
-                (Decoding::On(decoder), Some(raw)) => {
+            let next = match (&mut self.decoder, raw) {
+                (None, raw) => raw,
+                (Some(decoder), Some(raw)) => {
                     Some(decoder.decode(&raw).map_err(|e| self.refuse(e))?)
                 }
-                (Decoding::On(decoder), None) => {
+                (Some(decoder), None) => {
                     let last = decoder.finish().map_err(|e| self.refuse(e));
-                    self.decoding = Decoding::Off;
+                    self.decoder = None;
                     Some(last?)
                 }
             };
