@@ -67,8 +67,9 @@ fn accept(offer: &Params, settings: &PerMessageDeflate) -> Option<(Agreed, Param
             offered.min(wanted)
         }
     };
-    client.no_context_takeover = settings.peer_reset();
-    answer.client_no_context_takeover = client.no_context_takeover;
+    answer.client_no_context_takeover = settings.peer_reset();
+    // A client offering client_no_context_takeover keeps to it even when not answered.
+    client.no_context_takeover = offer.client_no_context_takeover || settings.peer_reset();
     Some((Agreed { server, client }, answer))
 }
 
@@ -109,7 +110,7 @@ mod tests {
             "permessage-deflate; server_no_context_takeover; server_max_window_bits=9"
         );
         assert_eq!(agreed.server, direction(9, true));
-        assert_eq!(agreed.client, direction(10, false));
+        assert_eq!(agreed.client, direction(10, true));
     }
 
     #[test]
