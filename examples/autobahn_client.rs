@@ -5,7 +5,7 @@
 //! `kosoku -m fuzzingserver 127.0.0.1:9001 -i '1.*'` in one shell, then
 //! `cargo run --example autobahn_client -- ws://127.0.0.1:9001`.
 
-use wasio::ws::{self, Config, Message};
+use wasio::ws::{self, Config, Message, PerMessageDeflate};
 
 const AGENT: &str = "wasio";
 
@@ -13,7 +13,12 @@ const AGENT: &str = "wasio";
 /// break the protocol ends it with an error, which the server's report judges.
 async fn run_case(base: &str, case: u32) {
     let url = format!("{base}/runCase?case={case}&agent={AGENT}");
-    let config = Config::new().max_message_size(64 << 20);
+    // permessage-deflate offering client_no_context_takeover: Autobahn's server asks a
+    // client for no context takeover (cases 13.2, 13.5 and 13.6) only when it offered it.
+    let deflate = PerMessageDeflate::new().no_context_takeover(true);
+    let config = Config::new()
+        .max_message_size(64 << 20)
+        .compression(Some(deflate));
     let Ok(mut ws) = ws::connect_with(&url, config).await else {
         eprintln!("case {case}: could not connect");
         return;

@@ -67,9 +67,10 @@ fn accept(offer: &Params, settings: &PerMessageDeflate) -> Option<(Agreed, Param
             offered.min(wanted)
         }
     };
-    answer.client_no_context_takeover = settings.peer_reset();
-    // A client offering client_no_context_takeover keeps to it even when not answered.
-    client.no_context_takeover = offer.client_no_context_takeover || settings.peer_reset();
+    // An offer's client_no_context_takeover is only a hint (and Autobahn's clients take it
+    // as "may be asked"): the window is kept unless the answer asks the client to reset.
+    client.no_context_takeover = settings.peer_reset();
+    answer.client_no_context_takeover = client.no_context_takeover;
     Some((Agreed { server, client }, answer))
 }
 
@@ -110,7 +111,7 @@ mod tests {
             "permessage-deflate; server_no_context_takeover; server_max_window_bits=9"
         );
         assert_eq!(agreed.server, direction(9, true));
-        assert_eq!(agreed.client, direction(10, true));
+        assert_eq!(agreed.client, direction(10, false));
     }
 
     #[test]

@@ -251,3 +251,41 @@ fn bad_compressed_data_and_bad_utf8_inside_fail_with_1007() {
         assert_eq!(error.code, CloseCode::INVALID_DATA);
     }
 }
+
+#[test]
+fn a_hint_of_no_context_takeover_is_not_relied_on() {
+    // Autobahn's client (kosoku, case 12.1.1) offers client_no_context_takeover, is not
+    // asked for it, and refers back to its earlier messages: a server that reset its
+    // window on the hint would fail its third message.
+    let offers = crate::ws::deflate::parse_extensions([
+        "permessage-deflate; client_no_context_takeover; client_max_window_bits",
+    ])
+    .unwrap();
+    let settings = crate::ws::deflate::PerMessageDeflate::new();
+    let (agreed, answer) = crate::ws::deflate::answer_offers(&offers, &settings).unwrap();
+    assert_eq!(answer, "permessage-deflate");
+    let mut server = deflating(Role::Server, Limits::default(), &agreed);
+    let payloads: [&[u8]; 3] = [
+        &[
+            0xaa, 0xe6, 0x52, 0x50, 0x50, 0x50, 0x72, 0x2c, 0x2d, 0xc9, 0x4f, 0x4a, 0xcc, 0xc8,
+            0x0b, 0xa8, 0x04, 0x00,
+        ],
+        &[
+            0x2a, 0xc9, 0xc8, 0xcf, 0xd3, 0x37, 0xd0, 0x33, 0xd3, 0x33, 0x50, 0xb2, 0x52, 0xa8,
+            0xe6, 0x52, 0x00, 0x00,
+        ],
+        &[
+            0x02, 0x03, 0x25, 0x43, 0x3d, 0x43, 0x3d, 0x43, 0xb0, 0x00, 0x00,
+        ],
+    ];
+    let wire: Vec<u8> = payloads.iter().flat_map(|p| frame(0xc1, p)).collect();
+    let got = feed(&mut server, &wire, wire.len()).unwrap();
+    let texts: Vec<_> = got
+        .iter()
+        .map(|m| m.as_text().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        texts.concat(),
+        "{\n   \"AutobahnPython/0.6.0\": {\n      \"1.1.1\": {\n"
+    );
+}
