@@ -16,11 +16,11 @@
 //! RFC 6455 asks for (1002 for a protocol error, 1007 for invalid UTF-8, 1009 past a size
 //! limit) by itself. permessage-deflate (RFC 7692) is negotiated when both ends want it (on
 //! by default: a server accepts a client's offer, a client offers it), with the level,
-//! windows and context takeover of [`Config::compression`]; see [`deflate`] for what it
-//! costs in memory. Other extensions are declined.
+//! windows and context takeover of [`Config::compression`]; [`PerMessageDeflate`] says what
+//! it costs in memory. Other extensions are declined.
 //!
-//! The codec ([`Protocol`], [`frame`], [`handshake`], [`deflate`]) does no I/O and builds on every target,
-//! for fuzzing and native benchmarks.
+//! The codec ([`Protocol`], [`frame`], [`handshake`], [`deflate`]) does no I/O and builds on
+//! every target, for fuzzing and native benchmarks.
 
 mod close;
 pub mod deflate;
