@@ -100,7 +100,7 @@ def autobahn_against_the_client(reports):
     fuzzing = start([KOSOKU, "-m", "fuzzingserver", f"127.0.0.1:{port}", *CASES, "-o", out], port)
     try:
         done = subprocess.run(
-            wasm("autobahn_client", f"ws://127.0.0.1:{port}"),
+            wasm("autobahn_client", f"ws://127.0.0.1:{port}", "4"),
             capture_output=True, text=True, timeout=1800,
         )
         check(done.returncode == 0, f"autobahn_client: {done.stdout}{done.stderr}")
