@@ -67,7 +67,7 @@ pub fn main() {
         }
         ("wasio", "encode") => {
             let message = Message::Binary(Bytes::from(payload.clone()));
-            let client = Protocol::new(Role::Client, Limits::default());
+            let mut client = Protocol::new(Role::Client, Limits::default());
             let mut out = Vec::with_capacity(size + 14);
             let mut state = 0x2545_F491_4F6C_DD1D_u64;
             Box::new(move || {

@@ -84,6 +84,7 @@ async fn handshake(target: Target, config: Config) -> Result<WebSocket, Error> {
     let mut request = ClientRequest::new(&target.authority, &target.path, nonce);
     request.protocols = config.subprotocols().to_vec();
     request.headers = config.extra_headers().to_vec();
+    request.deflate = config.deflate().copied();
     let mut head = Vec::new();
     request.write(&mut head);
     stream.write_all(&head).await?;
@@ -95,6 +96,7 @@ async fn handshake(target: Target, config: Config) -> Result<WebSocket, Error> {
         Role::Client,
         &config,
         answer.protocol,
+        answer.deflate,
     ))
 }
 

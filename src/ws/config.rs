@@ -2,11 +2,12 @@
 
 use std::time::Duration;
 
+use super::deflate::PerMessageDeflate;
 use super::protocol::Limits;
 
 /// How a WebSocket connection behaves: the size limits on what the peer sends, automatic
-/// pongs, keep-alive pings and the time allowed for the handshakes. Every setting is a
-/// builder method:
+/// pongs, keep-alive pings, the time allowed for the handshakes and compression. Every
+/// setting is a builder method:
 ///
 /// ```
 /// use std::time::Duration;
@@ -27,6 +28,7 @@ pub struct Config {
     handshake_timeout: Duration,
     protocols: Vec<String>,
     headers: Vec<(String, String)>,
+    compression: Option<PerMessageDeflate>,
 }
 
 impl Default for Config {
@@ -39,13 +41,15 @@ impl Default for Config {
             handshake_timeout: Duration::from_secs(10),
             protocols: Vec::new(),
             headers: Vec::new(),
+            compression: Some(PerMessageDeflate::default()),
         }
     }
 }
 
 impl Config {
     /// The defaults: frames up to 16 MiB, messages up to 64 MiB, pings answered, no
-    /// keep-alive pings, 5 s for the closing handshake and 10 s for the opening one.
+    /// keep-alive pings, 5 s for the closing handshake and 10 s for the opening one, and
+    /// permessage-deflate with [`PerMessageDeflate`]'s defaults.
     pub fn new() -> Config {
         Config::default()
     }
@@ -112,6 +116,29 @@ impl Config {
         self
     }
 
+    /// permessage-deflate (RFC 7692), or `None` for none. On by default, with
+    /// [`PerMessageDeflate::new`]: a server accepts it when the client offers it (as
+    /// aiohttp's `WebSocketResponse` does), and a client offers it (as browsers and Python
+    /// `websockets` do; aiohttp's `ws_connect` does not by default). On for clients too
+    /// because text and JSON, what WebSockets mostly carry, shrink several times over,
+    /// and a server that does not want it simply declines; the cost is memory, about
+    /// 420 KiB per connection at the defaults (the table at [`PerMessageDeflate`]), and
+    /// CPU. A server with many connections can cut it with smaller windows, or turn it off.
+    /// The inflated size of a message counts against
+    /// [`max_message_size`](Config::max_message_size).
+    ///
+    /// ```
+    /// use wasio::ws::{Config, PerMessageDeflate};
+    ///
+    /// let small = Config::new().compression(Some(PerMessageDeflate::new().window_bits(10).level(1)));
+    /// let off = Config::new().compression(None);
+    /// # let _ = (small, off);
+    /// ```
+    pub fn compression(mut self, settings: Option<PerMessageDeflate>) -> Config {
+        self.compression = settings;
+        self
+    }
+
     /// The size limits.
     pub fn limits(&self) -> Limits {
         self.limits
@@ -139,5 +166,9 @@ impl Config {
 
     pub(crate) fn subprotocols(&self) -> &[String] {
         &self.protocols
+    }
+
+    pub(crate) fn deflate(&self) -> Option<&PerMessageDeflate> {
+        self.compression.as_ref()
     }
 }

@@ -14,12 +14,16 @@
 //!
 //! A connection answers pings, echoes the peer's close frame and fails with the close code
 //! RFC 6455 asks for (1002 for a protocol error, 1007 for invalid UTF-8, 1009 past a size
-//! limit) by itself. Extensions (permessage-deflate) are declined.
+//! limit) by itself. permessage-deflate (RFC 7692) is negotiated when both ends want it (on
+//! by default: a server accepts a client's offer, a client offers it), with the level,
+//! windows and context takeover of [`Config::compression`]; [`PerMessageDeflate`] says what
+//! it costs in memory. Other extensions are declined.
 //!
-//! The codec ([`Protocol`], [`frame`], [`handshake`]) does no I/O and builds on every target,
-//! for fuzzing and native benchmarks.
+//! The codec ([`Protocol`], [`frame`], [`handshake`], [`deflate`]) does no I/O and builds on
+//! every target, for fuzzing and native benchmarks.
 
 mod close;
+pub mod deflate;
 pub mod frame;
 pub mod handshake;
 mod message;
@@ -27,6 +31,7 @@ mod protocol;
 mod utf8;
 
 pub use close::{CloseCode, CloseFrame};
+pub use deflate::PerMessageDeflate;
 pub use message::{Message, Utf8Bytes};
 pub use protocol::{Limits, Protocol, ProtocolError, Role};
 

@@ -6,7 +6,8 @@ use futures_lite::AsyncWriteExt;
 use http::StatusCode;
 
 use super::handshake::{
-    HandshakeError, accept_key, check_request, parse_request, switching_protocols,
+    HandshakeError, accept_key, check_request, negotiate_deflate, parse_request,
+    switching_protocols,
 };
 use super::head::read_head;
 use super::protocol::Role;
@@ -42,8 +43,14 @@ pub async fn accept_with(mut stream: TcpStream, config: Config) -> Result<WebSoc
         Ok(Ok(hello)) => hello,
     };
     let protocol = choose(&hello.protocols, config.subprotocols());
+    let deflate = negotiate_deflate(&hello.headers, config.deflate());
+    let extensions = deflate.as_ref().map(|(_, answer)| answer.as_str());
     stream
-        .write_all(&switching_protocols(&hello.key, protocol.as_deref()))
+        .write_all(&switching_protocols(
+            &hello.key,
+            protocol.as_deref(),
+            extensions,
+        ))
         .await?;
     Ok(WebSocket::new(
         stream,
@@ -51,6 +58,7 @@ pub async fn accept_with(mut stream: TcpStream, config: Config) -> Result<WebSoc
         Role::Server,
         &config,
         protocol,
+        deflate.map(|(agreed, _)| agreed),
     ))
 }
 
@@ -131,6 +139,10 @@ where
     if let Some(protocol) = &protocol {
         response = response.header("sec-websocket-protocol", protocol.as_str());
     }
+    let deflate = negotiate_deflate(request.headers(), config.deflate());
+    if let Some((_, answer)) = &deflate {
+        response = response.header("sec-websocket-extensions", answer.as_str());
+    }
     response.with_upgrade(move |upgraded| async move {
         let (stream, read_ahead) = upgraded.into_parts();
         on_open(WebSocket::new(
@@ -139,6 +151,7 @@ where
             Role::Server,
             &config,
             protocol,
+            deflate.map(|(agreed, _)| agreed),
         ))
         .await
     })

@@ -2,7 +2,10 @@
 
 use http::{HeaderMap, StatusCode};
 
-use super::{HandshakeError, MAX_HEADERS, accept_key, head_length, header_map, is_upgrade, tokens};
+use super::{HandshakeError, MAX_HEADERS, accept_key, head_length, header_map, is_upgrade};
+use crate::ws::deflate::{
+    Agreed, NAME, NegotiationError, PerMessageDeflate, check_answer, offer, parse_extensions,
+};
 
 /// The opening request of a client.
 ///
@@ -36,6 +39,8 @@ pub struct ClientRequest {
     /// and those the handshake writes itself (`host`, `upgrade`, `connection`,
     /// `sec-websocket-*`), are left out.
     pub headers: Vec<(String, String)>,
+    /// permessage-deflate to offer, with these settings.
+    pub deflate: Option<PerMessageDeflate>,
 }
 
 impl ClientRequest {
@@ -52,6 +57,7 @@ impl ClientRequest {
             key: crate::base64::encode(&nonce),
             protocols: Vec::new(),
             headers: Vec::new(),
+            deflate: None,
         }
     }
 
@@ -74,6 +80,9 @@ impl ClientRequest {
         if !self.protocols.is_empty() {
             line(out, "sec-websocket-protocol", &self.protocols.join(", "));
         }
+        if let Some(settings) = &self.deflate {
+            line(out, "sec-websocket-extensions", &offer(settings));
+        }
         for (name, value) in &self.headers {
             let Ok(field) = http::HeaderName::try_from(name.as_str()) else {
                 continue;
@@ -93,6 +102,8 @@ impl ClientRequest {
 pub struct ServerAnswer {
     /// The subprotocol the server chose among those offered.
     pub protocol: Option<String>,
+    /// permessage-deflate as the server accepted it.
+    pub deflate: Option<Agreed>,
     /// Every header of the answer.
     pub headers: HeaderMap,
 }
@@ -124,9 +135,7 @@ pub fn parse_response(
     if accept.map(str::trim) != Some(accept_key(&request.key).as_str()) {
         return Err(HandshakeError::Accept);
     }
-    if let Some(extension) = tokens(&headers, "sec-websocket-extensions").next() {
-        return Err(HandshakeError::Extension(extension.to_string()));
-    }
+    let deflate = answered_deflate(&headers, request.deflate.as_ref())?;
     let protocol = match headers.get("sec-websocket-protocol") {
         None => None,
         Some(value) => {
@@ -137,7 +146,39 @@ pub fn parse_response(
             Some(chosen.to_string())
         }
     };
-    Ok(Some((ServerAnswer { protocol, headers }, used)))
+    Ok(Some((
+        ServerAnswer {
+            protocol,
+            deflate,
+            headers,
+        },
+        used,
+    )))
+}
+
+/// The extensions the server turned on: permessage-deflate, checked against the offer of a
+/// client with `settings`, and nothing else.
+fn answered_deflate(
+    headers: &HeaderMap,
+    settings: Option<&PerMessageDeflate>,
+) -> Result<Option<Agreed>, HandshakeError> {
+    let malformed = HandshakeError::Deflate(NegotiationError::Malformed);
+    let values = headers
+        .get_all("sec-websocket-extensions")
+        .into_iter()
+        .map(|value| value.to_str().map_err(|_| malformed.clone()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let answers = parse_extensions(values).map_err(|_| malformed)?;
+    let Some(settings) = settings else {
+        return match answers.first() {
+            Some(extension) => Err(HandshakeError::Extension(extension.name.clone())),
+            None => Ok(None),
+        };
+    };
+    if let Some(other) = answers.iter().find(|e| !e.name.eq_ignore_ascii_case(NAME)) {
+        return Err(HandshakeError::Extension(other.name.clone()));
+    }
+    check_answer(&answers, settings).map_err(HandshakeError::Deflate)
 }
 
 #[cfg(test)]
@@ -176,6 +217,34 @@ mod tests {
         assert!(text.contains("origin: http://h\r\n"));
         assert!(!text.contains("bad"), "an invalid field is left out");
         assert!(text.ends_with("\r\n\r\n"));
+    }
+
+    #[test]
+    fn deflate_is_offered_and_its_answer_taken() {
+        let mut offering = request();
+        offering.deflate = Some(PerMessageDeflate::new().peer_window_bits(12));
+        let mut bytes = Vec::new();
+        offering.write(&mut bytes);
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(text.contains(
+            "sec-websocket-extensions: permessage-deflate; server_max_window_bits=12; \
+             client_max_window_bits\r\n"
+        ));
+        let good = answer(
+            "Sec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=10; \
+             client_max_window_bits=11\r\n",
+        );
+        let (accepted, _) = parse_response(good.as_bytes(), &offering).unwrap().unwrap();
+        let agreed = accepted.deflate.unwrap();
+        assert_eq!(
+            (agreed.server.window_bits, agreed.client.window_bits),
+            (10, 11)
+        );
+        let declined = answer("");
+        let (accepted, _) = parse_response(declined.as_bytes(), &offering)
+            .unwrap()
+            .unwrap();
+        assert_eq!(accepted.deflate, None);
     }
 
     #[test]
@@ -220,6 +289,38 @@ mod tests {
             ),
         ] {
             assert_eq!(parse_response(text.as_bytes(), &request()), Err(expected));
+        }
+        let mut offering = request();
+        offering.deflate = Some(PerMessageDeflate::new());
+        for (extra, expected) in [
+            (
+                "Sec-WebSocket-Extensions: x-other\r\n",
+                HandshakeError::Extension("x-other".into()),
+            ),
+            (
+                "Sec-WebSocket-Extensions: permessage-deflate; nope\r\n",
+                HandshakeError::Deflate(NegotiationError::UnknownParameter("nope".into())),
+            ),
+            (
+                "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits=8\r\n",
+                HandshakeError::Deflate(NegotiationError::NotAllowed("client_max_window_bits")),
+            ),
+            (
+                "Sec-WebSocket-Extensions: permessage-deflate;\r\n",
+                HandshakeError::Deflate(NegotiationError::Malformed),
+            ),
+            (
+                "Sec-WebSocket-Extensions: permessage-deflate\r\n\
+                 Sec-WebSocket-Extensions: permessage-deflate\r\n",
+                HandshakeError::Deflate(NegotiationError::Repeated),
+            ),
+        ] {
+            let text = answer(extra);
+            assert_eq!(
+                parse_response(text.as_bytes(), &offering),
+                Err(expected),
+                "{extra}"
+            );
         }
         let endless = format!("HTTP/1.1 101 OK\r\nx: {}", "y".repeat(MAX_HANDSHAKE_HEAD));
         assert_eq!(

@@ -8,8 +8,12 @@ use std::fmt;
 
 use http::StatusCode;
 
+use super::deflate::NegotiationError;
+
 pub use client::{ClientRequest, ServerAnswer, parse_response};
-pub use server::{ClientHello, check_request, parse_request, switching_protocols};
+pub use server::{
+    ClientHello, check_request, negotiate_deflate, parse_request, switching_protocols,
+};
 
 /// The GUID RFC 6455 appends to a key before hashing it.
 const GUID: &str = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -60,6 +64,8 @@ pub enum HandshakeError {
     Protocol(String),
     /// The server turned on an extension the client did not ask for.
     Extension(String),
+    /// The server's answer to the permessage-deflate offer is invalid or does not fit it.
+    Deflate(NegotiationError),
 }
 
 impl HandshakeError {
@@ -106,11 +112,19 @@ impl fmt::Display for HandshakeError {
                     "the server turned on extension {name:?}, which was not asked for"
                 )
             }
+            HandshakeError::Deflate(error) => write!(f, "permessage-deflate: {error}"),
         }
     }
 }
 
-impl std::error::Error for HandshakeError {}
+impl std::error::Error for HandshakeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            HandshakeError::Deflate(error) => Some(error),
+            _ => None,
+        }
+    }
+}
 
 /// How many bytes of `input` a handshake head took, from httparse's `parsed` answer;
 /// `Ok(None)` while the head is incomplete. `what` names the head in the error.

@@ -3,6 +3,7 @@
 use http::{HeaderMap, Method};
 
 use super::{HandshakeError, MAX_HEADERS, accept_key, head_length, header_map, is_upgrade, tokens};
+use crate::ws::deflate::{Agreed, PerMessageDeflate, answer_offers, parse_extensions};
 
 /// A client's valid opening request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,9 +88,27 @@ pub fn check_request(
     Ok((key, protocols))
 }
 
-/// The whole `101 Switching Protocols` answer to a request with `key`, choosing `protocol`.
-/// No extension is turned on: permessage-deflate is declined by not answering it.
-pub fn switching_protocols(key: &str, protocol: Option<&str>) -> Vec<u8> {
+/// permessage-deflate for a request with `headers`, by a server with `settings` (`None`:
+/// declined): what was agreed and the `Sec-WebSocket-Extensions` value of the answer, or
+/// `None` when no offer can be honoured (or the header is malformed): the handshake goes
+/// on without compression. Other extensions are declined.
+pub fn negotiate_deflate(
+    headers: &HeaderMap,
+    settings: Option<&PerMessageDeflate>,
+) -> Option<(Agreed, String)> {
+    let settings = settings?;
+    let values = headers
+        .get_all("sec-websocket-extensions")
+        .into_iter()
+        .map(|value| value.to_str().ok());
+    let values: Option<Vec<&str>> = values.collect();
+    let offers = parse_extensions(values?).ok()?;
+    answer_offers(&offers, settings)
+}
+
+/// The whole `101 Switching Protocols` answer to a request with `key`, choosing `protocol`,
+/// with `extensions` as its `Sec-WebSocket-Extensions` (from [`negotiate_deflate`]).
+pub fn switching_protocols(key: &str, protocol: Option<&str>, extensions: Option<&str>) -> Vec<u8> {
     let mut out = Vec::with_capacity(160);
     out.extend_from_slice(
         b"HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\n\
@@ -99,6 +118,10 @@ pub fn switching_protocols(key: &str, protocol: Option<&str>) -> Vec<u8> {
     if let Some(protocol) = protocol {
         out.extend_from_slice(b"\r\nsec-websocket-protocol: ");
         out.extend_from_slice(protocol.as_bytes());
+    }
+    if let Some(extensions) = extensions {
+        out.extend_from_slice(b"\r\nsec-websocket-extensions: ");
+        out.extend_from_slice(extensions.as_bytes());
     }
     out.extend_from_slice(b"\r\n\r\n");
     out
@@ -196,6 +219,7 @@ mod tests {
         let answer = String::from_utf8(switching_protocols(
             "dGhlIHNhbXBsZSBub25jZQ==",
             Some("chat"),
+            None,
         ))
         .unwrap();
         assert!(answer.starts_with("HTTP/1.1 101 Switching Protocols\r\n"));
@@ -203,5 +227,43 @@ mod tests {
         assert!(answer.contains("sec-websocket-protocol: chat\r\n"));
         assert!(!answer.contains("extensions"));
         assert!(answer.ends_with("\r\n\r\n"));
+        let compressed = switching_protocols("k", None, Some("permessage-deflate"));
+        let compressed = String::from_utf8(compressed).unwrap();
+        assert!(compressed.ends_with("\r\nsec-websocket-extensions: permessage-deflate\r\n\r\n"));
+    }
+
+    #[test]
+    fn deflate_is_negotiated_from_the_request_headers() {
+        let (hello, _) = parse_request(GOOD.as_bytes()).unwrap().unwrap();
+        let settings = PerMessageDeflate::new();
+        let (_, answer) = negotiate_deflate(&hello.headers, Some(&settings)).unwrap();
+        assert_eq!(answer, "permessage-deflate");
+        assert_eq!(negotiate_deflate(&hello.headers, None), None);
+        for declined in [
+            "permessage-deflate; server_max_window_bits=8",
+            "permessage-deflate; bogus",
+            "x-webkit-deflate-frame",
+            "permessage-deflate; =",
+        ] {
+            let text = GOOD.replace(
+                "Extensions: permessage-deflate",
+                &format!("Extensions: {declined}"),
+            );
+            let (hello, _) = parse_request(text.as_bytes()).unwrap().unwrap();
+            assert_eq!(
+                negotiate_deflate(&hello.headers, Some(&settings)),
+                None,
+                "{declined}"
+            );
+        }
+        let two_fields = GOOD.replace(
+            "Extensions: permessage-deflate\r\n",
+            "Extensions: permessage-deflate; server_max_window_bits=8\r\n\
+             Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n",
+        );
+        let (hello, _) = parse_request(two_fields.as_bytes()).unwrap().unwrap();
+        let (agreed, answer) = negotiate_deflate(&hello.headers, Some(&settings)).unwrap();
+        assert_eq!(answer, "permessage-deflate");
+        assert_eq!(agreed.server.window_bits, 15);
     }
 }

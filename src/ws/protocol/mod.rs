@@ -1,13 +1,15 @@
 //! The sans-I/O WebSocket protocol: bytes in, messages out; messages in, bytes out. It checks
 //! every rule of RFC 6455 a receiver must (masking by role, reserved bits and opcodes,
 //! control frames, fragmentation, close payloads, UTF-8 as it arrives) and the size limits,
-//! and says with which close code to fail the connection.
+//! and says with which close code to fail the connection. With permessage-deflate
+//! (RFC 7692) it inflates what arrives with RSV1 and compresses what it sends.
 
 use std::fmt;
 
-use bytes::{Buf, BytesMut};
+use bytes::{Buf, Bytes, BytesMut};
 
 use super::close::{CloseCode, CloseFrame};
+use super::deflate::{Agreed, Compressor, Decompressor, InflateError};
 use super::frame::{Header, OpCode, apply_mask, extend_masked};
 use super::message::{Message, Utf8Bytes};
 use super::utf8::Utf8Validator;
@@ -74,6 +76,16 @@ impl ProtocolError {
             reason,
         }
     }
+
+    fn inflate(error: InflateError) -> ProtocolError {
+        match error {
+            InflateError::TooBig => ProtocolError::too_big("a message inflating past the limit"),
+            InflateError::Corrupt => ProtocolError {
+                code: CloseCode::INVALID_DATA,
+                reason: "a compressed message that does not inflate",
+            },
+        }
+    }
 }
 
 impl fmt::Display for ProtocolError {
@@ -95,11 +107,17 @@ struct InFrame {
     seen: usize,
 }
 
-/// A fragmented data message being put together.
+/// A fragmented (or compressed) data message being put together.
 #[derive(Debug)]
 struct InMessage {
     text: bool,
+    /// The payload of an uncompressed message.
     data: BytesMut,
+    /// RSV1 was set on its first frame: the payload is inflated into `inflated`.
+    compressed: bool,
+    inflated: Vec<u8>,
+    /// Payload bytes received, as sent (compressed or not).
+    wire: u64,
 }
 
 /// One end of a WebSocket connection, without I/O.
@@ -108,7 +126,7 @@ struct InMessage {
 /// use bytes::BytesMut;
 /// use wasio::ws::{Message, Protocol, Role};
 ///
-/// let client = Protocol::new(Role::Client, Default::default());
+/// let mut client = Protocol::new(Role::Client, Default::default());
 /// let mut server = Protocol::new(Role::Server, Default::default());
 /// let mut wire = Vec::new();
 /// client.encode(&Message::text("hi"), Some([1, 2, 3, 4]), &mut wire);
@@ -126,6 +144,10 @@ pub struct Protocol {
     unmasked: usize,
     /// Set after a protocol error: everything after it is refused the same way.
     failed: Option<ProtocolError>,
+    /// permessage-deflate: the peer's messages with RSV1 are inflated by it.
+    inflate: Option<Decompressor>,
+    /// permessage-deflate: this end's data messages are compressed by it.
+    deflate: Option<Compressor>,
 }
 
 impl Protocol {
@@ -139,7 +161,47 @@ impl Protocol {
             utf8: Utf8Validator::default(),
             unmasked: 0,
             failed: None,
+            inflate: None,
+            deflate: None,
         }
+    }
+
+    /// The protocol with permessage-deflate as `agreed`, both ways: what this end sends is
+    /// compressed at `level`, and the peer's compressed messages are inflated.
+    ///
+    /// ```
+    /// use bytes::BytesMut;
+    /// use wasio::ws::deflate::{PerMessageDeflate, answer_offers, parse_extensions};
+    /// use wasio::ws::{Message, Protocol, Role};
+    ///
+    /// let offers = parse_extensions(["permessage-deflate"]).unwrap();
+    /// let (agreed, _) = answer_offers(&offers, &PerMessageDeflate::new()).unwrap();
+    /// let mut client = Protocol::new(Role::Client, Default::default()).with_deflate(&agreed, 6);
+    /// let mut server = Protocol::new(Role::Server, Default::default()).with_deflate(&agreed, 6);
+    /// let mut wire = Vec::new();
+    /// client.encode(&Message::text("a".repeat(1000)), Some([1, 2, 3, 4]), &mut wire);
+    /// assert!(wire.len() < 30);
+    /// let mut input = BytesMut::from(&wire[..]);
+    /// assert_eq!(server.receive(&mut input), Ok(Some(Message::text("a".repeat(1000)))));
+    /// ```
+    pub fn with_deflate(self, agreed: &Agreed, level: u32) -> Protocol {
+        let role = self.role;
+        self.with_compressor(agreed.compressor(role, level))
+            .with_decompressor(agreed.decompressor(role))
+    }
+
+    /// The protocol compressing the data messages it encodes with `compressor` (RSV1 set).
+    pub fn with_compressor(mut self, compressor: Compressor) -> Protocol {
+        self.deflate = Some(compressor);
+        self
+    }
+
+    /// The protocol accepting RSV1 on the first frame of a data message, the message being
+    /// inflated by `decompressor`; its inflated size counts against
+    /// [`Limits::max_message_size`].
+    pub fn with_decompressor(mut self, decompressor: Decompressor) -> Protocol {
+        self.inflate = Some(decompressor);
+        self
     }
 
     /// This end's role.
@@ -177,6 +239,7 @@ impl Protocol {
                     return Ok(None);
                 };
                 let opcode = OpCode::from_bits(header.opcode).expect("checked by next_header");
+                let compressed = header.rsv & RSV1 != 0;
                 if opcode.is_control() {
                     // A whole control frame is in `input` (next_header waits for it).
                     let mut payload = input.split_to(header.len as usize);
@@ -186,7 +249,11 @@ impl Protocol {
                     return control(opcode, payload).map(Some);
                 }
                 // The common case, a whole single-frame message in the buffer: no copy.
-                if header.fin && self.message.is_none() && input.len() as u64 >= header.len {
+                if header.fin
+                    && !compressed
+                    && self.message.is_none()
+                    && input.len() as u64 >= header.len
+                {
                     let mut payload = input.split_to(header.len as usize);
                     let done = std::mem::take(&mut self.unmasked);
                     if let Some(mask) = header.mask {
@@ -205,6 +272,9 @@ impl Protocol {
                     self.message = Some(InMessage {
                         text: opcode == OpCode::Text,
                         data: BytesMut::new(),
+                        compressed,
+                        inflated: Vec::new(),
+                        wire: 0,
                     });
                 }
                 self.frame = Some(InFrame {
@@ -220,7 +290,29 @@ impl Protocol {
                 .as_mut()
                 .expect("a data frame belongs to a message");
             let take = frame.remaining.min(input.len() as u64) as usize;
-            if take > 0 {
+            let limit = usize::try_from(self.limits.max_message_size).unwrap_or(usize::MAX);
+            if take > 0 && message.compressed {
+                let Some(inflater) = self.inflate.as_mut() else {
+                    return Err(ProtocolError::protocol("RSV1 without permessage-deflate"));
+                };
+                let piece = &mut input[..take];
+                if let Some(mask) = frame.mask {
+                    apply_mask(piece, mask, frame.seen);
+                }
+                let start = message.inflated.len();
+                inflater
+                    .inflate(piece, &mut message.inflated, limit)
+                    .map_err(ProtocolError::inflate)?;
+                if message.text {
+                    self.utf8
+                        .feed(&message.inflated[start..])
+                        .map_err(|_| ProtocolError::invalid_utf8())?;
+                }
+                input.advance(take);
+                message.wire += take as u64;
+                frame.seen += take;
+                frame.remaining -= take as u64;
+            } else if take > 0 {
                 let start = message.data.len();
                 message.data.extend_from_slice(&input[..take]);
                 input.advance(take);
@@ -233,6 +325,7 @@ impl Protocol {
                         .feed(piece)
                         .map_err(|_| ProtocolError::invalid_utf8())?;
                 }
+                message.wire += take as u64;
                 frame.seen += take;
                 frame.remaining -= take as u64;
             }
@@ -243,17 +336,43 @@ impl Protocol {
             self.frame = None;
             if fin {
                 let message = self.message.take().expect("checked above");
+                let data = if message.compressed {
+                    self.finish_inflating(message.inflated, message.text, limit)?
+                } else {
+                    message.data.freeze()
+                };
                 if message.text {
                     self.utf8
                         .finish()
                         .map_err(|_| ProtocolError::invalid_utf8())?;
-                    return Ok(Some(Message::Text(Utf8Bytes::from_validated(
-                        message.data.freeze(),
-                    ))));
+                    return Ok(Some(Message::Text(Utf8Bytes::from_validated(data))));
                 }
-                return Ok(Some(Message::Binary(message.data.freeze())));
+                return Ok(Some(Message::Binary(data)));
             }
         }
+    }
+
+    /// The end of a compressed message: the flush's tail the sender left off is inflated
+    /// too (and, for text, validated).
+    fn finish_inflating(
+        &mut self,
+        mut inflated: Vec<u8>,
+        text: bool,
+        limit: usize,
+    ) -> Result<Bytes, ProtocolError> {
+        let Some(inflater) = self.inflate.as_mut() else {
+            return Err(ProtocolError::protocol("RSV1 without permessage-deflate"));
+        };
+        let start = inflated.len();
+        inflater
+            .finish(&mut inflated, limit)
+            .map_err(ProtocolError::inflate)?;
+        if text {
+            self.utf8
+                .feed(&inflated[start..])
+                .map_err(|_| ProtocolError::invalid_utf8())?;
+        }
+        Ok(Bytes::from(inflated))
     }
 
     /// The next frame's header, checked against the protocol's rules, with the header's
@@ -265,7 +384,7 @@ impl Protocol {
         else {
             return Ok(None);
         };
-        if header.rsv != 0 {
+        if header.rsv & !RSV1 != 0 {
             return Err(ProtocolError::protocol(
                 "reserved bits set without an extension",
             ));
@@ -273,6 +392,17 @@ impl Protocol {
         let Some(opcode) = OpCode::from_bits(header.opcode) else {
             return Err(ProtocolError::protocol("a reserved opcode"));
         };
+        if header.rsv & RSV1 != 0 {
+            if self.inflate.is_none() {
+                return Err(ProtocolError::protocol("RSV1 without permessage-deflate"));
+            }
+            if opcode.is_control() {
+                return Err(ProtocolError::protocol("RSV1 on a control frame"));
+            }
+            if opcode == OpCode::Continuation {
+                return Err(ProtocolError::protocol("RSV1 on a continuation frame"));
+            }
+        }
         match (self.role, header.mask.is_some()) {
             (Role::Server, false) => {
                 return Err(ProtocolError::protocol("an unmasked frame from a client"));
@@ -311,7 +441,7 @@ impl Protocol {
             if header.len > self.limits.max_frame_size {
                 return Err(ProtocolError::too_big("a frame larger than the limit"));
             }
-            let so_far = self.message.as_ref().map_or(0, |m| m.data.len() as u64);
+            let so_far = self.message.as_ref().map_or(0, |m| m.wire);
             if so_far + header.len > self.limits.max_message_size {
                 return Err(ProtocolError::too_big("a message larger than the limit"));
             }
@@ -320,7 +450,7 @@ impl Protocol {
             // incremental path, where invalid UTF-8 fails before the frame ends.)
             let whole = usize::try_from(used as u64 + header.len)
                 .map_err(|_| ProtocolError::too_big("a frame larger than memory"))?;
-            let unfragmented = header.fin && self.message.is_none();
+            let unfragmented = header.fin && self.message.is_none() && header.rsv == 0;
             if unfragmented && opcode == OpCode::Binary && input.len() < whole {
                 // Unmask what has arrived while it is still in the cache.
                 if let Some(mask) = header.mask {
@@ -337,14 +467,24 @@ impl Protocol {
 
     /// Appends `message` as one frame to `out`, masked with `mask` (which a client must give
     /// and a server must not: it is used only for the client role). A close's reason is cut
-    /// to fit; pings and pongs longer than 125 bytes are cut to 125.
-    pub fn encode(&self, message: &Message, mask: Option<[u8; 4]>, out: &mut Vec<u8>) {
-        encode(self.role, message, mask, out);
+    /// to fit; pings and pongs longer than 125 bytes are cut to 125. With a compressor, text
+    /// and binary messages go compressed, with RSV1 set.
+    pub fn encode(&mut self, message: &Message, mask: Option<[u8; 4]>, out: &mut Vec<u8>) {
+        encode(self.role, message, mask, self.deflate.as_mut(), out);
     }
 }
 
-/// [`Protocol::encode`] for `role`, without a protocol at hand.
-pub(crate) fn encode(role: Role, message: &Message, mask: Option<[u8; 4]>, out: &mut Vec<u8>) {
+/// RSV1, the reserved bit permessage-deflate uses, as it stands in [`Header::rsv`].
+const RSV1: u8 = 0b100;
+
+/// [`Protocol::encode`] for `role` and its compressor, without a protocol at hand.
+pub(crate) fn encode(
+    role: Role,
+    message: &Message,
+    mask: Option<[u8; 4]>,
+    compressor: Option<&mut Compressor>,
+    out: &mut Vec<u8>,
+) {
     let mask = match role {
         Role::Client => Some(mask.unwrap_or_default()),
         Role::Server => None,
@@ -360,9 +500,17 @@ pub(crate) fn encode(role: Role, message: &Message, mask: Option<[u8; 4]>, out: 
             (OpCode::Close, &close_payload)
         }
     };
+    let mut compressed = Vec::new();
+    let (rsv, payload) = match compressor {
+        Some(compressor) if !opcode.is_control() => {
+            compressor.compress(payload, &mut compressed);
+            (RSV1, &compressed[..])
+        }
+        _ => (0, payload),
+    };
     Header {
         fin: true,
-        rsv: 0,
+        rsv,
         opcode: opcode.bits(),
         mask,
         len: payload.len() as u64,
@@ -408,5 +556,7 @@ fn close_bytes(frame: Option<&CloseFrame>) -> Vec<u8> {
     bytes
 }
 
+#[cfg(test)]
+mod deflate_tests;
 #[cfg(test)]
 mod tests;

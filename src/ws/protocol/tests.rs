@@ -73,7 +73,7 @@ fn messages_of_every_length_round_trip_both_ways_from_any_split() {
     for sender in [Role::Client, Role::Server] {
         for &len in &lengths {
             for text in [false, true] {
-                let (writer, mut reader) = pair(sender);
+                let (mut writer, mut reader) = pair(sender);
                 let message = message_of(len, text, &mut rng);
                 let mut wire = Vec::new();
                 let mask = (rng.next() as u32).to_ne_bytes();
@@ -160,6 +160,8 @@ fn error_of(protocol: &mut Protocol, wire: &[u8]) -> ProtocolError {
 fn frames_that_break_the_protocol_fail_with_1002() {
     let mut rsv = frames(&[(true, 1, b"x")]);
     rsv[0] |= 0x40;
+    let mut rsv2 = frames(&[(true, 1, b"x")]);
+    rsv2[0] |= 0x20;
     let mut unmasked = Vec::new();
     Header {
         fin: true,
@@ -171,7 +173,8 @@ fn frames_that_break_the_protocol_fail_with_1002() {
     .write(&mut unmasked);
     let huge_length = [0x82, 0xFF, 0x80, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4];
     for (wire, reason) in [
-        (rsv, "reserved bits set without an extension"),
+        (rsv, "RSV1 without permessage-deflate"),
+        (rsv2, "reserved bits set without an extension"),
         (frames(&[(true, 3, b"")]), "a reserved opcode"),
         (frames(&[(true, 0xB, b"")]), "a reserved opcode"),
         (unmasked, "an unmasked frame from a client"),
@@ -298,7 +301,7 @@ fn after_an_error_the_protocol_stays_failed() {
 
 #[test]
 fn control_frames_are_encoded_within_their_limits() {
-    let server = Protocol::new(Role::Server, Limits::default());
+    let mut server = Protocol::new(Role::Server, Limits::default());
     let mut client = Protocol::new(Role::Client, Limits::default());
     let mut wire = Vec::new();
     server.encode(&Message::Ping(Bytes::from(vec![7; 200])), None, &mut wire);

@@ -15,6 +15,7 @@ pub use reader::Reader;
 pub use writer::Writer;
 
 use super::close::{CloseCode, CloseFrame};
+use super::deflate::Agreed;
 use super::message::{Message, Utf8Bytes};
 use super::protocol::Role;
 use super::{Config, Error};
@@ -50,19 +51,25 @@ pub struct WebSocket {
 
 impl WebSocket {
     /// A connection over `stream` after the opening handshake; `read_ahead` holds bytes
-    /// already read past the handshake.
+    /// already read past the handshake; `deflate` is permessage-deflate as negotiated.
     pub(crate) fn new(
         stream: TcpStream,
         read_ahead: &[u8],
         role: Role,
         config: &Config,
         protocol: Option<String>,
+        deflate: Option<Agreed>,
     ) -> WebSocket {
         let peer = stream.peer_addr();
         let (read, write) = stream.into_split();
-        let shared = writer::Shared::new(role, write);
+        let level = config
+            .deflate()
+            .map_or(0, |settings| settings.compression_level());
+        let compressor = deflate.map(|agreed| agreed.compressor(role, level));
+        let shared = writer::Shared::new(role, write, deflate, compressor);
+        let decompressor = deflate.map(|agreed| agreed.decompressor(role));
         WebSocket {
-            reader: Reader::new(read, read_ahead, role, config, shared.clone()),
+            reader: Reader::new(read, read_ahead, role, config, decompressor, shared.clone()),
             writer: Writer::new(shared),
             protocol,
             peer,
@@ -148,6 +155,11 @@ impl WebSocket {
     /// The subprotocol both ends agreed on, if any.
     pub fn protocol(&self) -> Option<&str> {
         self.protocol.as_deref()
+    }
+
+    /// permessage-deflate as both ends agreed on it, if they did.
+    pub fn compression(&self) -> Option<Agreed> {
+        self.writer.shared.deflate
     }
 
     /// The address of the other end.

@@ -16,6 +16,7 @@ use super::writer::Shared;
 use crate::net::OwnedReadHalf;
 use crate::time::{Instant, Sleep, sleep, sleep_until};
 use crate::ws::close::CloseFrame;
+use crate::ws::deflate::Decompressor;
 use crate::ws::message::Message;
 use crate::ws::protocol::{Protocol, Role};
 use crate::ws::{Config, Error};
@@ -76,8 +77,13 @@ impl Reader {
         read_ahead: &[u8],
         role: Role,
         config: &Config,
+        decompressor: Option<Decompressor>,
         shared: Rc<Shared>,
     ) -> Reader {
+        let mut protocol = Protocol::new(role, config.limits());
+        if let Some(decompressor) = decompressor {
+            protocol = protocol.with_decompressor(decompressor);
+        }
         let heartbeat = config.heartbeat_period().map(|(every, timeout)| {
             let heard = Instant::now();
             Heartbeat {
@@ -91,7 +97,7 @@ impl Reader {
         Reader {
             stream,
             buffer: BytesMut::from(read_ahead),
-            protocol: Protocol::new(role, config.limits()),
+            protocol,
             shared,
             auto_pong: config.auto_pong_enabled(),
             close_timeout: config.close_wait(),

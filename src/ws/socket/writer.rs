@@ -15,6 +15,7 @@ use crate::net::OwnedWriteHalf;
 use crate::sync::Mutex;
 use crate::ws::Error;
 use crate::ws::close::{CloseCode, CloseFrame};
+use crate::ws::deflate::{Agreed, Compressor};
 use crate::ws::message::{Message, Utf8Bytes};
 use crate::ws::protocol::{Role, encode};
 
@@ -27,6 +28,8 @@ struct Out {
     /// The frame being written; `written` bytes of it are on the wire.
     frame: Vec<u8>,
     written: usize,
+    /// permessage-deflate's compressor, when negotiated.
+    compressor: Option<Compressor>,
 }
 
 impl Out {
@@ -53,6 +56,8 @@ impl Out {
 /// What the reader and the writer of one connection share.
 pub(super) struct Shared {
     role: Role,
+    /// permessage-deflate as agreed, if it was.
+    pub(super) deflate: Option<Agreed>,
     out: Mutex<Out>,
     masks: RefCell<Masks>,
     /// A close frame has been queued: nothing but the TCP shutdown may follow it.
@@ -62,13 +67,20 @@ pub(super) struct Shared {
 }
 
 impl Shared {
-    pub(super) fn new(role: Role, stream: OwnedWriteHalf) -> Rc<Shared> {
+    pub(super) fn new(
+        role: Role,
+        stream: OwnedWriteHalf,
+        deflate: Option<Agreed>,
+        compressor: Option<Compressor>,
+    ) -> Rc<Shared> {
         Rc::new(Shared {
             role,
+            deflate,
             out: Mutex::new(Out {
                 stream,
                 frame: Vec::new(),
                 written: 0,
+                compressor,
             }),
             masks: RefCell::default(),
             close_sent: Cell::new(false),
@@ -91,7 +103,10 @@ impl Shared {
         }
         out.finish_frame().await?;
         let mask = (self.role == Role::Client).then(|| self.masks.borrow_mut().next());
-        encode(self.role, message, mask, &mut out.frame);
+        let Out {
+            frame, compressor, ..
+        } = &mut *out;
+        encode(self.role, message, mask, compressor.as_mut(), frame);
         out.finish_frame().await
     }
 

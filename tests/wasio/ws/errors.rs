@@ -122,7 +122,7 @@ async fn a_client_refuses_masked_frames_from_a_server() {
             .unwrap()
             .to_string();
         stream
-            .write_all(&ws::handshake::switching_protocols(&key, None))
+            .write_all(&ws::handshake::switching_protocols(&key, None, None))
             .await
             .unwrap();
         stream

@@ -6,6 +6,7 @@ use std::time::Duration;
 use wasio::http::server::{App, Request, get};
 use wasio::io::AsyncWriteExt;
 use wasio::net::TcpListener;
+use wasio::ws::deflate::NegotiationError;
 use wasio::ws::handshake::HandshakeError;
 use wasio::ws::{self, CloseCode, Config, Error, Message};
 
@@ -141,11 +142,41 @@ async fn connect_checks_the_servers_answer() {
         )
     })
     .await;
-    let error = ws::connect(&url).await.unwrap_err();
+    let plain = Config::new().compression(None);
+    let error = ws::connect_with(&url, plain).await.unwrap_err();
     assert!(
         matches!(error, Error::Handshake(HandshakeError::Extension(_))),
         "{error:?}"
     );
+
+    for (extension, expected) in [
+        (
+            "permessage-deflate; client_max_window_bits=8",
+            NegotiationError::NotAllowed("client_max_window_bits"),
+        ),
+        (
+            "permessage-deflate; mystery",
+            NegotiationError::UnknownParameter("mystery".into()),
+        ),
+        (
+            "permessage-deflate; server_no_context_takeover; server_no_context_takeover",
+            NegotiationError::Duplicate("server_no_context_takeover"),
+        ),
+    ] {
+        let url = answering(move |key| {
+            format!(
+                "HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: upgrade\r\n\
+                 sec-websocket-accept: {}\r\nsec-websocket-extensions: {extension}\r\n\r\n",
+                ws::handshake::accept_key(key)
+            )
+        })
+        .await;
+        let error = ws::connect(&url).await.unwrap_err();
+        assert!(
+            matches!(&error, Error::Handshake(HandshakeError::Deflate(e)) if *e == expected),
+            "{extension}: {error:?}"
+        );
+    }
 }
 
 #[wasio::test]
@@ -167,7 +198,7 @@ async fn connect_reports_bad_urls_refused_connections_and_silent_servers() {
     drop(listener);
 }
 
-fn app() -> App {
+pub fn app() -> App {
     App::new().route(
         "/ws/{room}",
         get(|request: Request| async move {

@@ -2,6 +2,7 @@
 //! reads every byte itself (bad frames, silent peers, handshakes gone wrong).
 
 mod close;
+mod deflate;
 mod errors;
 mod handshake;
 mod messages;
