@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""The aiohttp side of the HTTP server benchmark: the same three routes as
+"""The aiohttp side of the HTTP server benchmark: the same four routes as
 benches/http_server.rs, in one Python process on its own socket.
 
     python benches/aiohttp_server.py PORT
 """
 
+import json
 import sys
 
 from aiohttp import web
@@ -31,9 +32,28 @@ async def stream(request):
     return response
 
 
+def records():
+    """About 64 KiB of JSON records: the same as benches/http_server.rs's."""
+    return [
+        {"id": i, "name": f"item {i}", "active": i % 2 == 0, "tags": ["alpha", "beta"], "score": i * 3}
+        for i in range(820)
+    ]
+
+
+async def compressed_records(request):
+    """Serialized per request and compressed for a client that accepts it, as aiohttp does it
+    (`enable_compression`, zlib's default level)."""
+    response = web.Response(
+        text=json.dumps(records(), separators=(",", ":")), content_type="application/json"
+    )
+    response.enable_compression()
+    return response
+
+
 app = web.Application()
 app.router.add_get("/", hello)
 app.router.add_get("/json", json_route)
 app.router.add_get("/stream", stream)
+app.router.add_get("/gz/records", compressed_records)
 print(f"listening on 127.0.0.1:{sys.argv[1]}", flush=True)
 web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), access_log=None, print=None)

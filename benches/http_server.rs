@@ -1,18 +1,45 @@
-//! HTTP server benchmark, wasio's side: the same three routes as benches/aiohttp_server.py,
+//! HTTP server benchmark, wasio's side: the same four routes as benches/aiohttp_server.py,
 //! served on wasio's own sockets. `scripts/bench` loads both with wrk in the same run.
 //!
 //! `wasmtime run -Sinherit-network http_server.wasm <addr>` serves until it is stopped:
 //! - `/`: "Hello, World!"
 //! - `/json`: a small JSON object, serialized per request
 //! - `/stream`: 64 KiB produced as 16 chunks of 4 KiB, sent chunked
+//! - `/gz/records`: about 64 KiB of JSON records, serialized per request, compressed by the
+//!   `Compression` middleware for a client that accepts gzip
 
 use bytes::Bytes;
-use wasio::http::server::{App, Json, Response, Server, get};
+use wasio::http::server::{App, Compression, Json, Response, Router, Server, get};
 
 #[derive(serde::Serialize)]
 struct Message {
     message: &'static str,
     numbers: [u32; 8],
+}
+
+/// One of the records of `/gz/records`: the same fields, in the same order, as
+/// benches/aiohttp_server.py's.
+#[derive(serde::Serialize)]
+struct Record {
+    id: u32,
+    name: String,
+    active: bool,
+    tags: [&'static str; 2],
+    score: u32,
+}
+
+/// About 64 KiB of JSON, as compact as serde_json and Python's `json.dumps` with
+/// `separators=(",", ":")` make it.
+fn records() -> Vec<Record> {
+    (0..820)
+        .map(|id| Record {
+            id,
+            name: format!("item {id}"),
+            active: id % 2 == 0,
+            tags: ["alpha", "beta"],
+            score: id * 3,
+        })
+        .collect()
 }
 
 fn app() -> App {
@@ -34,6 +61,12 @@ fn app() -> App {
                 let chunks = futures_lite::stream::iter((0..16).map(move |_| Ok(chunk.clone())));
                 Response::stream("application/octet-stream", chunks)
             }),
+        )
+        .nest(
+            "/gz",
+            Router::new()
+                .middleware(Compression::new())
+                .route("/records", get(|_| async { Json(records()) })),
         )
 }
 
