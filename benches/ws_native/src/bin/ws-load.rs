@@ -17,9 +17,10 @@
 //!
 //! With `deflate`, permessage-deflate (RFC 7692): every connection offers
 //! `permessage-deflate; client_max_window_bits` and fails unless the server's 101 agrees (and
-//! with the same parameters on every connection). The messages are JSON-like text of SIZE
-//! bytes (benches/shared/json_like.rs), different ones in turn (at least 128 KiB of them, more
-//! than a 15-bit window holds, each connection starting at its own), compressed at level 6
+//! with the same parameters on every connection); the answer goes to stderr as `agreed: ...`.
+//! The messages are JSON-like text of SIZE bytes (benches/shared/json_like.rs), different ones
+//! in turn (at least 128 KiB of them, more than a 15-bit window holds, each connection
+//! starting at its own), compressed at level 6
 //! with the window the server allows and sent with RSV1. Each is compressed on its own,
 //! referring to nothing sent before it, which a server inflates alike with or without context
 //! takeover: the frames are compressed and masked once, before the run, so that the client
