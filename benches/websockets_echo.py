@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """The websockets side of the WebSocket echo benchmark (scripts/bench --only ws): every text
 and binary message comes back to its sender, on any path, in one Python process, with the
-asyncio implementation of websockets. No compression (as every server of the benchmark),
-messages up to 1 MiB.
+asyncio implementation of websockets, messages up to 1 MiB. No compression, or with
+`compress`, websockets' default permessage-deflate (`compression="deflate"`: it answers with
+12-bit windows both ways, memLevel 5 and zlib's default level, 6).
 
-    python benches/websockets_echo.py PORT
+    python benches/websockets_echo.py PORT [compress]
 
 Prints `serving on ws://127.0.0.1:PORT/` once listening.
 """
@@ -21,10 +22,10 @@ async def echo(ws):
         await ws.send(message)
 
 
-async def main(port):
-    async with serve(echo, "127.0.0.1", port, max_size=1 << 20, compression=None) as server:
+async def main(port, compression):
+    async with serve(echo, "127.0.0.1", port, max_size=1 << 20, compression=compression) as server:
         print(f"serving on ws://127.0.0.1:{port}/", flush=True)
         await server.serve_forever()
 
 
-asyncio.run(main(int(sys.argv[1])))
+asyncio.run(main(int(sys.argv[1]), "deflate" if sys.argv[2:] == ["compress"] else None))

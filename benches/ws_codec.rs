@@ -17,13 +17,31 @@
 //!   and flush) into a `Write` that counts the bytes and drops them; it takes a key from
 //!   `rand::random()` (a buffered ChaCha generator) per frame, and moves the frame from its
 //!   write buffer to the sink. Both copy the payload once into their output and mask it there.
+//!
+//! permessage-deflate (RFC 7692), wasio only (tungstenite 0.30 has none; its peer is Python
+//! websockets, benches/websockets_deflate.py), on text messages from benches/shared/json_like.rs
+//! (64 different ones, cycled, so that context takeover does not see a message again within the
+//! window), as agreed on a client's `permessage-deflate; client_max_window_bits` offer with
+//! `PerMessageDeflate`'s defaults: level 6, 15-bit windows, context takeover both ways.
+//! - deflate-encode: a client compresses, frames and masks each message (`encode` with a
+//!   compressor) into a `Vec` cleared after each message.
+//! - deflate-decode: a server unmasks, unframes and inflates (`receive` with a decompressor,
+//!   which also validates the UTF-8) the frames that deflate-encode's compressor made of the
+//!   same messages, in the same order, from a fresh decompressor every pass (the compressor
+//!   kept its context across them). Every message is compared once before timing.
+//!
+//! Rates are of payload bytes before compression.
 
 use std::hint::black_box;
 use std::io::{self, Read, Write};
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
-use wasio::ws::{Limits, Message, Protocol, Role};
+use wasio::ws::deflate::{Agreed, answer_offers, parse_extensions};
+use wasio::ws::{Limits, Message, PerMessageDeflate, Protocol, Role};
+
+#[path = "shared/json_like.rs"]
+mod json_like;
 
 /// Timed rounds after the warm-up round; the median is reported.
 const ROUNDS: usize = 7;
@@ -33,11 +51,17 @@ const ROUND_TIME: Duration = Duration::from_millis(200);
 const PASS_BYTES: usize = 16 << 20;
 /// ... but at most this many frames per pass (200 000 frames of 20 B, 5.2 MB of wire).
 const MAX_FRAMES: usize = 200_000;
+/// Different messages of the compressed workloads, cycled.
+const POOL: usize = 64;
+/// `fnv1a` of the 64 messages of 16 KiB: the bytes websockets_deflate.py compresses.
+const POOL_16K_FNV: u64 = 0x97A4_786B_CCEF_B40B;
 
 pub fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [peer, workload, size] = args.as_slice() else {
-        eprintln!("usage: ws_codec <wasio|tungstenite> <decode|encode> <payload bytes>");
+        eprintln!(
+            "usage: ws_codec <wasio|tungstenite> <decode|encode|deflate-decode|deflate-encode> <payload bytes>"
+        );
         std::process::exit(2);
     };
     let Ok(size) = size.parse::<usize>() else {
@@ -78,6 +102,49 @@ pub fn main() {
                     black_box(&out);
                 }
                 count * size
+            })
+        }
+        ("wasio", "deflate-encode") => {
+            let messages = json_messages(size);
+            let (agreed, level) = agreed();
+            let mut client = Protocol::new(Role::Client, Limits::default())
+                .with_compressor(agreed.compressor(Role::Client, level));
+            let mut out = Vec::with_capacity(size + 14);
+            let mut state = 0x2545_F491_4F6C_DD1D_u64;
+            Box::new(move || {
+                for message in messages.iter().cycle().take(count) {
+                    out.clear();
+                    client.encode(message, Some(next_mask(&mut state)), &mut out);
+                    assert!(!out.is_empty());
+                    black_box(&out);
+                }
+                count * size
+            })
+        }
+        ("wasio", "deflate-decode") => {
+            let messages = json_messages(size);
+            let (agreed, level) = agreed();
+            let mut client = Protocol::new(Role::Client, Limits::default())
+                .with_compressor(agreed.compressor(Role::Client, level));
+            let mut wire = Vec::new();
+            let mut state = 0xD1B5_4A32_D192_ED03_u64;
+            for message in messages.iter().cycle().take(count) {
+                client.encode(message, Some(next_mask(&mut state)), &mut wire);
+            }
+            let decode = move |check: &mut dyn FnMut(usize, &Message)| {
+                let server = Protocol::new(Role::Server, Limits::default())
+                    .with_decompressor(agreed.decompressor(Role::Server));
+                wasio_decode_messages(server, &wire, count, check)
+            };
+            // Once, untimed: every message comes back as it was sent.
+            decode(&mut |index: usize, message: &Message| {
+                assert_eq!(message, &messages[index % POOL])
+            });
+            Box::new(move || {
+                decode(&mut |_, message: &Message| {
+                    assert_eq!(message.len(), size);
+                    black_box(message);
+                })
             })
         }
         ("tungstenite", "encode") => {
@@ -147,6 +214,58 @@ fn wasio_decode(wire: &[u8], count: usize, check: &mut dyn FnMut(&Bytes)) -> usi
     }
     assert!(input.is_empty() && received == count);
     bytes
+}
+
+/// Decodes the `count` messages of `wire` with `server`, handing each one and its index to
+/// `check`, the socket reads as in `wasio_decode`; returns the payload bytes decoded.
+fn wasio_decode_messages(
+    mut server: Protocol,
+    wire: &[u8],
+    count: usize,
+    check: &mut dyn FnMut(usize, &Message),
+) -> usize {
+    let mut input = BytesMut::new();
+    let mut reads = wire.chunks(READ_SIZE);
+    let mut received = 0;
+    let mut bytes = 0;
+    loop {
+        while let Some(message) = server.receive(&mut input).expect("valid frames") {
+            check(received, &message);
+            bytes += message.len();
+            received += 1;
+        }
+        match reads.next() {
+            Some(read) => input.extend_from_slice(read),
+            None => break,
+        }
+    }
+    assert!(input.is_empty() && received == count);
+    bytes
+}
+
+/// permessage-deflate as a server agrees on a browser's offer with the default settings, and
+/// the default compression level.
+fn agreed() -> (Agreed, u32) {
+    let offers =
+        parse_extensions(["permessage-deflate; client_max_window_bits"]).expect("a valid offer");
+    let settings = PerMessageDeflate::new();
+    let (agreed, _) = answer_offers(&offers, &settings).expect("the offer is accepted");
+    (agreed, settings.compression_level())
+}
+
+/// The `POOL` JSON-like text messages of `size` bytes.
+fn json_messages(size: usize) -> Vec<Message> {
+    let messages = json_like::messages(POOL, size);
+    if size == 16 * 1024 {
+        assert_eq!(fnv1a(&messages), POOL_16K_FNV, "the messages changed");
+    }
+    messages
+        .into_iter()
+        .map(|bytes| {
+            let text = String::from_utf8(bytes).expect("JSON-like messages are ASCII");
+            Message::text(text)
+        })
+        .collect()
 }
 
 /// Decodes the `count` frames of `wire` as a server with tungstenite, handing each payload
@@ -256,4 +375,14 @@ fn next_mask(state: &mut u64) -> [u8; 4] {
 fn pseudo_random_bytes(len: usize, seed: u64) -> Vec<u8> {
     let mut state = seed;
     (0..len).map(|_| next_mask(&mut state)[0]).collect()
+}
+
+/// FNV-1a (64 bits) of the messages, one after the other.
+pub fn fnv1a(messages: &[Vec<u8>]) -> u64 {
+    messages
+        .iter()
+        .flatten()
+        .fold(0xCBF2_9CE4_8422_2325, |hash, &byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01B3)
+        })
 }
