@@ -11,7 +11,7 @@ use http::header::{CONTENT_ENCODING, CONTENT_LENGTH};
 use http::{HeaderMap, StatusCode, Uri};
 
 use crate::http::client::transport::{AbortOnDrop, Head};
-use crate::http::coding::{Coding, CodingError, Decoder};
+use crate::http::coding::{Coding, CodingError, Decode, Decoder, decode_next};
 use crate::http::incoming::Incoming;
 use crate::http::{Error, TimeoutKind};
 use crate::sync::OwnedSemaphorePermit;
@@ -32,8 +32,10 @@ pub struct ClientResponse {
     max_body_size: u64,
     deadline: Option<Instant>,
     trailers: Option<HeaderMap>,
-    /// How the body is decoded, if it is.
-    decoding: Decoding,
+    /// The coding the body is to be decoded from, until its first byte makes the decoder.
+    coding: Option<Coding>,
+    /// The body's decoder, from its first byte to its end.
+    decoder: Option<Box<dyn Decode>>,
     /// The client's concurrency slot, held until the response is dropped.
     _permit: Option<OwnedSemaphorePermit>,
     /// The task still sending the request body, stopped with the response.
@@ -51,10 +53,7 @@ impl ClientResponse {
         permit: Option<OwnedSemaphorePermit>,
         decode: bool,
     ) -> ClientResponse {
-        let decoding = match content_coding(&head.headers) {
-            Some(coding) if decode => Decoding::Waiting(coding),
-            _ => Decoding::Off,
-        };
+        let coding = content_coding(&head.headers).filter(|_| decode);
         ClientResponse {
             status: head.status,
             headers: head.headers,
@@ -64,7 +63,8 @@ impl ClientResponse {
             max_body_size,
             deadline,
             trailers: None,
-            decoding,
+            coding,
+            decoder: None,
             _permit: permit,
             _upload: head.upload,
         }
@@ -123,25 +123,12 @@ impl ClientResponse {
     pub async fn chunk(&mut self) -> Result<Option<Bytes>, Error> {
         loop {
             let raw = self.raw_chunk().await?;
-            let decoded = match (&mut self.decoding, raw) {
-                (Decoding::Off, raw) => raw,
-                (Decoding::Waiting(_), None) => None,
-                (Decoding::Waiting(coding), Some(raw)) => {
-                    // Made at the first byte, with the limit as it is then.
-                    let mut decoder = Decoder::new(*coding, self.max_body_size);
-                    let out = decoder.decode(&raw);
-                    self.decoding = Decoding::On(decoder);
-                    Some(out.map_err(|e| self.decode_error(e))?)
-                }
-                (Decoding::On(decoder), Some(raw)) => {
-                    Some(decoder.decode(&raw).map_err(|e| self.decode_error(e))?)
-                }
-                (Decoding::On(decoder), None) => {
-                    let last = decoder.finish().map_err(|e| self.decode_error(e));
-                    self.decoding = Decoding::Off;
-                    Some(last?)
-                }
-            };
+            if let (Some(coding), Some(_)) = (self.coding, &raw) {
+                // Made at the first byte, with the limit as it is then.
+                self.coding = None;
+                self.decoder = Some(Box::new(Decoder::new(coding, self.max_body_size)));
+            }
+            let decoded = decode_next(&mut self.decoder, raw).map_err(decode_error)?;
             match decoded {
                 // A decoder may need more of the body before it gives anything.
                 Some(chunk) if chunk.is_empty() => continue,
@@ -171,21 +158,6 @@ impl ClientResponse {
             None => self.body.next_chunk().await,
         }
         .map_err(|error| Error::from_body(&self.url, error))
-    }
-
-    /// A decoder's error as the client's.
-    fn decode_error(&self, error: CodingError) -> Error {
-        match error {
-            CodingError::TooLarge { limit } => Error::BodyTooLarge { limit },
-            other => Error::Decode {
-                what: match &self.decoding {
-                    Decoding::On(decoder) => decoder.coding().as_str(),
-                    Decoding::Waiting(coding) => coding.as_str(),
-                    Decoding::Off => "content coding",
-                },
-                detail: other.to_string(),
-            },
-        }
     }
 
     /// The body as a [`Stream`] of chunks; it ends after the last chunk or the first error.
@@ -303,14 +275,15 @@ impl fmt::Debug for ClientResponse {
     }
 }
 
-/// How a response's body is decoded.
-enum Decoding {
-    /// It is read as the server sent it.
-    Off,
-    /// In this coding, from its first byte on.
-    Waiting(Coding),
-    /// By this decoder, until the body's end.
-    On(Decoder),
+/// A decoder's error as the client's.
+fn decode_error(error: CodingError) -> Error {
+    match error {
+        CodingError::TooLarge { limit } => Error::BodyTooLarge { limit },
+        CodingError::Truncated { coding } | CodingError::Corrupt { coding, .. } => Error::Decode {
+            what: coding.as_str(),
+            detail: error.to_string(),
+        },
+    }
 }
 
 /// The one content coding of a response the client decodes: `None` for none, for several

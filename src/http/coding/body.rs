@@ -45,15 +45,7 @@ impl Stream for Encoded {
             };
             let coded = match std::task::ready!(this.stream.as_mut().poll_next(cx)) {
                 Some(Ok(chunk)) if chunk.is_empty() => continue,
-                Some(Ok(chunk)) => encoder.encode(&chunk).and_then(|mut coded| {
-                    let flushed = encoder.flush()?;
-                    if !flushed.is_empty() {
-                        let mut both = coded.to_vec();
-                        both.extend_from_slice(&flushed);
-                        coded = Bytes::from(both);
-                    }
-                    Ok(coded)
-                }),
+                Some(Ok(chunk)) => encoder.encode_flushed(&chunk),
                 Some(Err(error)) => {
                     this.encoder = None;
                     return Poll::Ready(Some(Err(error)));

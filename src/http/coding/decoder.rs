@@ -262,6 +262,26 @@ pub(crate) trait Decode {
     fn finish(&mut self) -> Result<Bytes, CodingError>;
 }
 
+/// The next piece of a body, given its next chunk as it came (`None` at its end): decoded
+/// while there is a `decoder`, which goes once the body ends (its last bytes given, or why it
+/// is not complete); as it came otherwise. A piece may be empty: the decoder needs more.
+pub(crate) fn decode_next(
+    decoder: &mut Option<Box<dyn Decode>>,
+    raw: Option<Bytes>,
+) -> Result<Option<Bytes>, CodingError> {
+    let Some(active) = decoder else {
+        return Ok(raw);
+    };
+    match raw {
+        Some(raw) => active.decode(&raw).map(Some),
+        None => {
+            let last = active.finish();
+            *decoder = None;
+            last.map(Some)
+        }
+    }
+}
+
 impl Decode for Decoder {
     fn decode(&mut self, input: &[u8]) -> Result<Bytes, CodingError> {
         Decoder::decode(self, input)

@@ -54,6 +54,19 @@ impl Encoder {
         self.with(|writer| writer.flush(), coding)
     }
 
+    /// Compresses `input` and flushes: what [`encode`](Encoder::encode) then
+    /// [`flush`](Encoder::flush) give, in one piece (a streamed body's chunk).
+    pub(crate) fn encode_flushed(&mut self, input: &[u8]) -> Result<Bytes, CodingError> {
+        let coding = self.coding;
+        self.with(
+            |writer| {
+                writer.write_all(input)?;
+                writer.flush()
+            },
+            coding,
+        )
+    }
+
     /// The end of the stream: its last bytes.
     pub fn finish(self) -> Result<Bytes, CodingError> {
         let coding = self.coding;

@@ -27,8 +27,8 @@ mod negotiate;
 use std::fmt;
 
 pub(crate) use body::encode_body;
-pub(crate) use decoder::Decode;
 pub use decoder::Decoder;
+pub(crate) use decoder::{Decode, decode_next};
 pub use encoder::Encoder;
 pub use negotiate::{accepts, preferred};
 

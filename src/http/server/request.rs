@@ -14,7 +14,7 @@ use http::{Method, Uri, Version};
 use super::error::HttpError;
 use super::lazy::{LazyHeaders, LazyUri};
 use super::router::Params;
-use crate::http::coding::{Coding, CodingError, Decode, Decoder};
+use crate::http::coding::{Coding, CodingError, Decode, Decoder, decode_next};
 use crate::http::incoming::{BodyError, Incoming};
 use crate::sys::http::HostRequest;
 
@@ -366,17 +366,7 @@ impl Request {
     pub async fn chunk(&mut self) -> Result<Option<Bytes>, HttpError> {
         loop {
             let raw = self.raw_chunk().await?;
-            let next = match (&mut self.decoder, raw) {
-                (None, raw) => raw,
-                (Some(decoder), Some(raw)) => {
-                    Some(decoder.decode(&raw).map_err(|e| self.refuse(e))?)
-                }
-                (Some(decoder), None) => {
-                    let last = decoder.finish().map_err(|e| self.refuse(e));
-                    self.decoder = None;
-                    Some(last?)
-                }
-            };
+            let next = decode_next(&mut self.decoder, raw).map_err(|e| self.refuse(e))?;
             match next {
                 // A decoder may need more of the body before it gives anything.
                 Some(chunk) if chunk.is_empty() => continue,

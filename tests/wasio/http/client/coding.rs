@@ -6,7 +6,7 @@ use futures_lite::stream;
 use wasio::http::coding::Coding;
 use wasio::http::{Body, Error};
 
-use super::{client, client_builder};
+use super::{client, client_builder, fetch_json};
 
 /// The text the peer's /coded routes send, before coding (see `coded_text` in
 /// tests/peers/http_server.py).
@@ -17,6 +17,18 @@ fn coded_text(size: usize) -> String {
     lines[..size].to_string()
 }
 
+/// The body of a GET of `path`, decoded; any error panics.
+async fn text_of(path: &str) -> String {
+    client()
+        .get(path)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 #[wasio::test]
 async fn every_coding_is_decoded_and_asked_for() {
     for path in [
@@ -25,24 +37,10 @@ async fn every_coding_is_decoded_and_asked_for() {
         "coded/deflate?raw",
         "coded/br",
     ] {
-        let text = client()
-            .get(path)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let text = text_of(path).await;
         assert_eq!(text, coded_text(100_000), "{path}");
     }
-    let echo: serde_json::Value = client()
-        .get("echo")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let echo: serde_json::Value = fetch_json(client().get("echo")).await;
     assert_eq!(echo["headers"]["accept-encoding"], "gzip, deflate, br");
 }
 
@@ -63,14 +61,7 @@ async fn a_chunked_slow_body_is_decoded_as_it_arrives() {
     assert_eq!(String::from_utf8(text).unwrap(), coded_text(300_000));
     assert!(chunks > 5, "{chunks} chunks: decoded as they came");
     for path in ["coded/deflate?chunked", "coded/br?chunked"] {
-        let text = client()
-            .get(path)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let text = text_of(path).await;
         assert_eq!(text, coded_text(100_000), "{path}");
     }
 }
@@ -135,24 +126,10 @@ async fn without_decompression_the_body_comes_as_sent() {
         .unwrap();
     assert_eq!(&raw[..2], [0x1f, 0x8b], "gzip's magic bytes");
     let plain = client_builder().auto_decompress(false).build().unwrap();
-    let echo: serde_json::Value = plain
-        .get("echo")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let echo: serde_json::Value = fetch_json(plain.get("echo")).await;
     assert_eq!(echo["headers"].get("accept-encoding"), None);
-    let own: serde_json::Value = client()
-        .get("echo")
-        .header("accept-encoding", "gzip")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let own: serde_json::Value =
+        fetch_json(client().get("echo").header("accept-encoding", "gzip")).await;
     assert_eq!(own["headers"]["accept-encoding"], "gzip");
 }
 
@@ -160,16 +137,13 @@ async fn without_decompression_the_body_comes_as_sent() {
 async fn a_request_body_goes_compressed_when_asked() {
     let text = coded_text(50_000);
     for coding in [Coding::Gzip, Coding::Deflate] {
-        let reply: serde_json::Value = client()
-            .post("coded-upload")
-            .body(text.clone())
-            .compress(coding)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let reply: serde_json::Value = fetch_json(
+            client()
+                .post("coded-upload")
+                .body(text.clone())
+                .compress(coding),
+        )
+        .await;
         assert_eq!(reply["coding"], coding.as_str());
         assert_eq!(reply["body"], text.as_str());
         assert!(reply["raw_len"].as_u64().unwrap() < 10_000, "{reply}");
@@ -178,16 +152,13 @@ async fn a_request_body_goes_compressed_when_asked() {
         Ok::<_, std::io::Error>("first piece, ".to_string()),
         Ok("second".to_string()),
     ];
-    let reply: serde_json::Value = client()
-        .post("coded-upload")
-        .body(Body::from_stream(stream::iter(pieces)))
-        .compress(Coding::Gzip)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let reply: serde_json::Value = fetch_json(
+        client()
+            .post("coded-upload")
+            .body(Body::from_stream(stream::iter(pieces)))
+            .compress(Coding::Gzip),
+    )
+    .await;
     assert_eq!(reply["body"], "first piece, second");
     let refused = client()
         .post("coded-upload")
