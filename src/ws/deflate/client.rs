@@ -11,7 +11,11 @@ use super::{Agreed, Direction, NAME, PerMessageDeflate};
 /// ```
 /// use wasio::ws::deflate::{PerMessageDeflate, offer};
 ///
-/// assert_eq!(offer(&PerMessageDeflate::new()), "permessage-deflate; client_max_window_bits");
+/// assert_eq!(offer(&PerMessageDeflate::new()), "permessage-deflate; client_max_window_bits=12");
+/// assert_eq!(
+///     offer(&PerMessageDeflate::new().window_bits(15)),
+///     "permessage-deflate; client_max_window_bits"
+/// );
 /// assert_eq!(
 ///     offer(&PerMessageDeflate::new().window_bits(12).peer_window_bits(10)),
 ///     "permessage-deflate; server_max_window_bits=10; client_max_window_bits=12"
