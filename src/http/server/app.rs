@@ -164,7 +164,7 @@ impl App {
     where
         F: FnOnce() -> Fut + 'static,
         Fut: Future<Output = Result<(), E>> + 'static,
-        E: Into<Box<dyn std::error::Error>>,
+        E: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
         self.startup.push(hook(hook_fn));
         self
@@ -178,7 +178,7 @@ impl App {
     where
         F: FnOnce() -> Fut + 'static,
         Fut: Future<Output = Result<(), E>> + 'static,
-        E: Into<Box<dyn std::error::Error>>,
+        E: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
         self.cleanup.push(hook(hook_fn));
         self

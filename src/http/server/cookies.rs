@@ -149,6 +149,7 @@ impl Cookie {
     }
 
     /// `Expires`: when the client forgets the cookie (`Max-Age` wins where both are given).
+    /// A time before 1970 is written as 1970's first second, one after 9999 as its last.
     pub fn expires(mut self, at: SystemTime) -> Cookie {
         self.expires = Some(at);
         self
@@ -210,7 +211,9 @@ impl Cookie {
         let mut out = format!("{}={}", self.name, self.value);
         if let Some(at) = self.expires {
             out.push_str("; Expires=");
-            out.push_str(&httpdate::fmt_http_date(at.max(SystemTime::UNIX_EPOCH)));
+            out.push_str(&httpdate::fmt_http_date(
+                at.clamp(SystemTime::UNIX_EPOCH, last_date()),
+            ));
         }
         if let Some(max_age) = self.max_age {
             out.push_str(&format!("; Max-Age={}", max_age.as_secs()));
@@ -293,6 +296,11 @@ impl Cookie {
     }
 }
 
+/// The last moment an HTTP date can name: the end of year 9999 (`httpdate` refuses later).
+fn last_date() -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(253_402_300_799)
+}
+
 fn check_attribute(attribute: &'static str, value: &str) -> Result<(), CookieError> {
     let valid = !value.is_empty()
         && value.len() <= MAX_ATTRIBUTE_SIZE
@@ -371,6 +379,20 @@ mod tests {
             let header = Cookie::new("s", "1").same_site(same_site).to_header();
             assert_eq!(header.unwrap(), format!("s=1; SameSite={text}"));
         }
+    }
+
+    #[test]
+    fn expiry_dates_out_of_http_range_are_clamped() {
+        let far = SystemTime::UNIX_EPOCH + Duration::from_secs(400_000_000_000);
+        assert_eq!(
+            Cookie::new("a", "1").expires(far).to_header().unwrap(),
+            "a=1; Expires=Fri, 31 Dec 9999 23:59:59 GMT"
+        );
+        let before = SystemTime::UNIX_EPOCH - Duration::from_secs(10);
+        assert_eq!(
+            Cookie::new("a", "1").expires(before).to_header().unwrap(),
+            "a=1; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
+        );
     }
 
     #[test]

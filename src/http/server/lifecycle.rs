@@ -7,11 +7,12 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::sync::Event;
 
 /// What a hook's future gives.
-type HookResult = Result<(), Box<dyn Error>>;
+type HookResult = Result<(), Box<dyn Error + Send + Sync>>;
 
 /// A hook, not called yet.
 pub(crate) type Hook = Box<dyn FnOnce() -> Pin<Box<dyn Future<Output = HookResult>>>>;
@@ -22,7 +23,7 @@ pub(crate) fn hook<F, Fut, E>(hook: F) -> Hook
 where
     F: FnOnce() -> Fut + 'static,
     Fut: Future<Output = Result<(), E>> + 'static,
-    E: Into<Box<dyn Error>>,
+    E: Into<Box<dyn Error + Send + Sync>>,
 {
     Box::new(move || {
         let future = hook();
@@ -40,11 +41,12 @@ pub enum Stage {
 }
 
 /// A startup or cleanup hook failed: which stage, and the hook's error (its
-/// [`source`](Error::source)).
+/// [`source`](Error::source)). `Send` and `Sync`, as [`ServeError`](super::ServeError) is,
+/// for `?` into error types that ask for them.
 #[derive(Clone)]
 pub struct HookError {
     stage: Stage,
-    error: Rc<dyn Error>,
+    error: Arc<dyn Error + Send + Sync>,
 }
 
 impl HookError {
@@ -159,7 +161,7 @@ impl Drop for Finish<'_> {
         if let Started::Running(_) = *started {
             *started = Started::Failed(HookError {
                 stage: Stage::Startup,
-                error: Rc::new(std::io::Error::other("the startup was cancelled halfway")),
+                error: Arc::new(std::io::Error::other("the startup was cancelled halfway")),
             });
         }
         self.done.set();
@@ -173,7 +175,7 @@ async fn run_all(hooks: Vec<Hook>, stage: Stage, stop_at_failure: bool) -> Resul
         if let Err(error) = hook().await {
             let error = HookError {
                 stage,
-                error: Rc::from(error),
+                error: Arc::from(error),
             };
             if stop_at_failure {
                 return Err(error);

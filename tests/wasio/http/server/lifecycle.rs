@@ -245,6 +245,12 @@ async fn a_failing_startup_hook_stops_the_server_after_the_cleanup() {
     assert_eq!(error.to_string(), "a startup hook failed: startup 1 failed");
     assert_eq!(*journal.borrow(), ["startup 1", "cleanup 1", "cleanup 2"]);
     assert!(TcpStream::connect(addr).await.is_err(), "nothing served");
+    // `?` takes it into the error types that ask for `Send` and `Sync`.
+    let boxed: Box<dyn std::error::Error + Send + Sync> = Box::new(error);
+    assert_eq!(
+        boxed.source().map(ToString::to_string).as_deref(),
+        Some("a startup hook failed: startup 1 failed")
+    );
 }
 
 #[wasio::test]
