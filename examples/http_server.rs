@@ -1,7 +1,10 @@
 //! aiohttp's server example, grown into a small app: `/` says "Hello, World!", `/hello/{name}`
 //! greets by name, `/items` takes, lists and clears JSON, `/count` streams lines, `/whoami` tells what
-//! the server saw of the request, a middleware adds a header and logs, and `Compression`
-//! compresses what is worth it for clients that take gzip or deflate (`curl --compressed`).
+//! the server saw of the request, `/login` sets a cookie that `/me` reads and `/logout` removes,
+//! a middleware adds a header, `Compression` compresses what is worth it for clients that take
+//! gzip or deflate (`curl --compressed`), `Cors` lets pages of `http://localhost:3000` call the
+//! app, `RequestId` tags every request, and `AccessLog` writes a line per request to standard
+//! error in aiohttp's format.
 //!
 //! On its own socket, under `wasmtime run` (the main job; state lives as long as the server):
 //!     cargo run --example http_server -- 127.0.0.1:8080
@@ -23,9 +26,15 @@
 use std::cell::RefCell;
 
 use futures_lite::StreamExt;
+use std::time::Duration;
 use wasio::http::Client;
 use wasio::http::StatusCode;
-use wasio::http::server::{App, Compression, HttpError, Json, Next, Request, Response, get};
+
+use wasio::http::Method;
+use wasio::http::server::{
+    AccessLog, App, Compression, Cookie, Cors, HttpError, Json, Next, Request, RequestId, Response,
+    SameSite, get, post,
+};
 
 /// Where `/items` keeps its items.
 enum Items {
@@ -126,10 +135,56 @@ async fn whoami(request: Request) -> Json<serde_json::Value> {
 }
 
 async fn powered_by(request: Request, next: Next) -> Response {
-    let line = format!("{} {}", request.method(), request.path());
-    let response = next.run(request).await;
-    eprintln!("{line} -> {}", response.status().as_u16());
-    response.header("x-powered-by", "wasio")
+    next.run(request).await.header("x-powered-by", "wasio")
+}
+
+/// The session cookie: the user's name, for this app's paths, out of the page's scripts'
+/// reach.
+fn session(user: &str) -> Cookie {
+    Cookie::new("user", user)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .max_age(Duration::from_secs(3600))
+}
+
+#[derive(serde::Deserialize)]
+struct Login {
+    user: String,
+}
+
+/// Logs in the form's `user` (letters and digits): a cookie, and `303 See Other` to `/me`.
+async fn login(mut request: Request) -> Result<Response, HttpError> {
+    let Login { user } = request.form().await?;
+    if user.is_empty() || !user.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(HttpError::bad_request("a user name is letters and digits"));
+    }
+    let me = request.url_for("me", &[]).map_err(HttpError::internal)?;
+    Ok(Response::see_other(&me).set_cookie(&session(&user))?)
+}
+
+/// Who the cookie says the client is; 401 without one.
+async fn me(request: Request) -> Result<String, HttpError> {
+    match request.cookie("user") {
+        Some(user) => Ok(format!("you are {user}")),
+        None => Err(HttpError::unauthorized("log in first: POST /login")),
+    }
+}
+
+/// Forgets the session: the cookie is removed.
+async fn logout(_request: Request) -> Result<Response, HttpError> {
+    Ok(Response::text("bye").remove_cookie(&session(""))?)
+}
+
+/// Pages of `http://localhost:3000` may call the app, with their cookies.
+fn cors() -> Cors {
+    Cors::new()
+        .allow_origin("http://localhost:3000")
+        .allow_methods([Method::GET, Method::POST, Method::DELETE])
+        .allow_headers(["content-type"])
+        .expose_headers(["x-request-id"])
+        .allow_credentials(true)
+        .max_age(Duration::from_secs(600))
 }
 
 fn app() -> App {
@@ -139,6 +194,12 @@ fn app() -> App {
         .route("/items", get(list_items).post(add_item).delete(clear_items))
         .route("/count", get(count))
         .route("/whoami", get(whoami))
+        .route("/login", post(login))
+        .route("/me", get(me).name("me"))
+        .route("/logout", post(logout))
+        .middleware(AccessLog::new())
+        .middleware(cors())
+        .middleware(RequestId::new())
         .middleware(Compression::new())
         .middleware(powered_by)
         .state(Items::from_env())

@@ -6,7 +6,10 @@
 //! still runs on an event loop of its own. Every response says which instance answered
 //! (`x-instance`) and how many requests that instance has seen (`x-request`).
 //!
-//! - `/` counts the request; `/stats` shows the instance's counters as JSON;
+//! - `/` counts the request; `/stats` shows the instance's counters as JSON, among them how
+//!   often the application's startup hook ran on it: once, before its first request (under
+//!   WASI 0.2 that is every request's own instance; cleanup hooks never run under
+//!   `wasmtime serve`);
 //! - `/sleep?ms=100` waits, without holding up the instance's other requests;
 //! - `/ticks` streams a line every 20 ms until the client goes away, then counts the stream as
 //!   cancelled;
@@ -43,6 +46,8 @@ struct Counters {
     requests: Cell<u64>,
     cancelled_streams: Cell<u64>,
     background_done: Cell<u64>,
+    /// How often the startup hook ran on this instance.
+    startups: Rc<Cell<u64>>,
     /// What POSTs to `/mailbox` left for GETs of it.
     mailbox: Queue<String>,
 }
@@ -70,6 +75,7 @@ async fn stats(request: Request) -> Result<Json<serde_json::Value>, HttpError> {
         "requests": counters.requests.get(),
         "cancelled_streams": counters.cancelled_streams.get(),
         "background_done": counters.background_done.get(),
+        "startups": counters.startups.get(),
     })))
 }
 
@@ -148,8 +154,10 @@ fn app() -> App {
         requests: Cell::new(0),
         cancelled_streams: Cell::new(0),
         background_done: Cell::new(0),
+        startups: Rc::default(),
         mailbox: Queue::new(64),
     };
+    let startups = counters.startups.clone();
     App::new()
         .route("/", get(hello))
         .route("/stats", get(stats))
@@ -161,6 +169,10 @@ fn app() -> App {
         .route("/panic", get(panic))
         .middleware(who)
         .state(counters)
+        .on_startup(move || async move {
+            startups.set(startups.get() + 1);
+            Ok::<(), std::convert::Infallible>(())
+        })
 }
 
 wasio::export_http!(app());

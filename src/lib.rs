@@ -155,6 +155,7 @@ pub use runtime::{run, spawn, yield_now};
 /// | | WASI 0.2 (`wasmtime serve`) | WASI 0.3 (`wasmtime serve`, `p3`) |
 /// |---|---|---|
 /// | [`App::state`](http::server::App::state) | new for every request | shared by the requests of one instance (up to 128, 16 at once); several instances run side by side |
+/// | [`App::on_startup`](http::server::App::on_startup), [`on_cleanup`](http::server::App::on_cleanup) | startup hooks run before every request (each is a fresh instance); cleanup hooks never | startup hooks run once per instance, before its first request is answered (requests arriving meanwhile wait); cleanup hooks never (the host drops an instance without a word) |
 /// | tasks a handler spawns | run until they finish, before the instance ends | run beside other requests, may outlive the response, cancelled with the request |
 /// | [`broadcast`](sync::broadcast), [`watch`](sync::watch) | reach only the request that sent | reach the requests of the same instance |
 /// | WebSockets | 501: a wasi:http host cannot switch protocols (serve them with [`Server`](http::server::Server)) | the same |

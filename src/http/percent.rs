@@ -1,4 +1,5 @@
-//! Percent-decoding (RFC 3986, 2.1) of URL parts: paths and credentials.
+//! Percent-decoding (RFC 3986, 2.1) of URL parts: paths and credentials; percent-encoding of
+//! path segments.
 
 use std::borrow::Cow;
 
@@ -25,13 +26,36 @@ pub(crate) fn decode(text: &str) -> Option<Cow<'_, str>> {
     String::from_utf8(out).ok().map(Cow::Owned)
 }
 
+/// `text` with every byte but RFC 3986's unreserved characters (letters, digits, `-._~`)
+/// percent-encoded, as `%XX` in upper case: a path segment that decodes back to `text`.
+pub(crate) fn encode_segment(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 fn hex_digit(byte: u8) -> Option<u8> {
     char::from(byte).to_digit(16).map(|digit| digit as u8)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::decode;
+    use super::{decode, encode_segment};
+
+    #[test]
+    fn a_segment_encodes_all_but_unreserved_characters_and_decodes_back() {
+        assert_eq!(encode_segment("a b/c%d?é"), "a%20b%2Fc%25d%3F%C3%A9");
+        assert_eq!(encode_segment("Az09-._~"), "Az09-._~");
+        for text in ["a b/c", "100%", "é+ü", ""] {
+            assert_eq!(decode(&encode_segment(text)).as_deref(), Some(text));
+        }
+    }
 
     #[test]
     fn escapes_decode_and_bad_ones_are_refused() {

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """End-to-end: the http_server example, served twice on free loopback ports, by `wasmtime
 serve -Scli` (one instance per request) and on its own socket under `wasmtime run
--Sinherit-network`, driven by Python aiohttp's client and by curl; then the hello_server
+-Sinherit-network`, driven by Python aiohttp's client (cookies and a CORS preflight among its
+requests) and by curl, its access log read back; then the hello_server
 example (a single exported handler) under `wasmtime serve`. Only the wasmtime processes this
 script starts are stopped, by their process ids.
 
@@ -83,7 +84,9 @@ async def with_aiohttp(kind, base):
             # aiohttp asks for gzip, deflate and br; the Compression middleware answers gzip,
             # the first it encodes, and aiohttp decodes it.
             check(r.headers.get("content-encoding") == "gzip", f"compressed: {dict(r.headers)}")
-            check(r.headers.get("vary") == "accept-encoding", "vary")
+            # The Cors middleware adds `origin` to the same Vary (a field or a value of its own).
+            vary = [v.strip() for f in r.headers.getall("vary", []) for v in f.split(",")]
+            check(vary == ["accept-encoding", "origin"], f"vary: {vary}")
         async with session.get(f"{base}/count?to=3", headers={"accept-encoding": "deflate"}) as r:
             check(await r.text() == "1\n2\n3\n" and r.headers.get("content-encoding") == "deflate",
                   "deflate")
@@ -105,6 +108,57 @@ async def with_aiohttp(kind, base):
             check(r.status == 200 and await r.read() == b"", "HEAD")
         replies = await texts(session, [f"{base}/hello/{n}" for n in range(100)])
         check(replies == [f"Hello, {n}!" for n in range(100)], "100 concurrent requests")
+
+
+async def cookies_and_cors(base):
+    """The session cookie of /login, /me and /logout through aiohttp's cookie jar (which keeps
+    an IP address's cookies only when told it is unsafe), then CORS: a preflight as a browser
+    sends it, from aiohttp's client, and an actual request's headers."""
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(cookie_jar=jar) as session:
+        async with session.get(f"{base}/me") as r:
+            check(r.status == 401, f"/me without a cookie gave {r.status}")
+        async with session.post(f"{base}/login", data={"user": "ada"}) as r:
+            # aiohttp follows the 303 to /me (its URL built by url_for) with the cookie.
+            check((r.status, await r.text()) == (200, "you are ada"), f"login: {r.status}")
+            check([h.status for h in r.history] == [303], f"login redirects: {r.history}")
+            set_cookie = r.history[0].headers.get("set-cookie")
+            expected = "user=ada; Max-Age=3600; Path=/; HttpOnly; SameSite=Lax"
+            check(set_cookie == expected, f"the session cookie: {set_cookie!r}")
+        async with session.post(f"{base}/login", data={"user": "a;b"}) as r:
+            check(r.status == 400, f"a bad user name gave {r.status}")
+        async with session.post(f"{base}/logout") as r:
+            check(await r.text() == "bye", "logout")
+            check("Max-Age=0" in r.headers.get("set-cookie", ""), "the cookie is removed")
+        async with session.get(f"{base}/me") as r:
+            check(r.status == 401, f"/me after logout gave {r.status}")
+
+        page = "http://localhost:3000"
+        preflight = {
+            "Origin": page,
+            "Access-Control-Request-Method": "DELETE",
+            "Access-Control-Request-Headers": "Content-Type",
+        }
+        async with session.options(f"{base}/items", headers=preflight) as r:
+            check(r.status == 204, f"the preflight gave {r.status}")
+            for name, value in [
+                ("access-control-allow-origin", page),
+                ("access-control-allow-methods", "GET, POST, DELETE"),
+                ("access-control-allow-headers", "content-type"),
+                ("access-control-allow-credentials", "true"),
+                ("access-control-max-age", "600"),
+            ]:
+                check(r.headers.get(name) == value, f"preflight {name}: {dict(r.headers)}")
+            check("origin" in r.headers.getall("vary", []), f"vary: {dict(r.headers)}")
+        async with session.options(f"{base}/items",
+                                   headers={**preflight, "Origin": "http://evil.test"}) as r:
+            check(r.status == 403, f"a preflight from another origin gave {r.status}")
+            check("access-control-allow-origin" not in r.headers, "no CORS headers")
+        async with session.get(f"{base}/items", headers={"Origin": page}) as r:
+            check(r.headers.get("access-control-allow-origin") == page, "the actual request")
+            check(r.headers.get("access-control-expose-headers") == "x-request-id", "exposed")
+            request_id = r.headers.get("x-request-id", "")
+            check(len(request_id) == 32, f"a request id: {request_id!r}")
 
 
 def curl(*args, data=None):
@@ -173,10 +227,19 @@ def check_app(kind, process, base):
     it printed when a check fails."""
     try:
         asyncio.run(with_aiohttp(kind, base))
+        asyncio.run(cookies_and_cors(base))
         with_curl(kind, base)
     except Exception as error:
         sys.exit(f"{kind} ({base}): {error!r}\nthe server said:\n{stop(process)[-3000:]}")
-    stop(process)
+    said = stop(process)
+    # The access log, in aiohttp's format: `127.0.0.1 [...] "GET /me HTTP/1.1" 401 ...`
+    # (under `wasmtime serve` the client's address is not known: `-`; and serve puts
+    # `stderr [n] :: ` before what an instance writes).
+    address = "-" if kind == "serve" else "127.0.0.1"
+    lines = (l.split(" :: ", 1)[-1] for l in said.splitlines())
+    line = next((l for l in lines if '"GET /me HTTP/1.1" 401 ' in l), "")
+    if not line.startswith(f"{address} ["):
+        sys.exit(f"{kind}: no access log line for GET /me; the server said:\n{said[-3000:]}")
     print(f"http_server under {kind} ({BACKEND}): aiohttp and curl got what they asked for")
 
 

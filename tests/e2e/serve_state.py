@@ -42,6 +42,16 @@ async def stats(session, base):
         return r.headers.get("x-instance"), await r.json()
 
 
+async def startup_once(session, base):
+    """The startup hook ran once on every instance that answered, before its first request:
+    under WASI 0.2 each request's own instance, under WASI 0.3 one that serves many."""
+    seen = {}
+    for _ in range(10):
+        instance, counters = await stats(session, base)
+        seen.setdefault(instance, []).append(counters["startups"])
+    check(all(runs == [1] * len(runs) for runs in seen.values()), f"startup runs: {seen}")
+
+
 async def concurrency(session, base):
     start_at = time.monotonic()
     replies = await asyncio.gather(*(get(session, f"{base}/sleep?ms=100") for _ in range(64)))
@@ -246,6 +256,7 @@ async def scenario(base):
     async with aiohttp.ClientSession() as session:
         if BACKEND == "p3":
             await p3_state(session, base)
+        await startup_once(session, base)
         await concurrency(session, base)
         await asyncio.sleep(IDLE_TIMEOUT + 0.5)
         _, later_on = await errors_and_background(session, base)

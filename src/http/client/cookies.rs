@@ -1,5 +1,12 @@
 //! `CookieJar`: cookies from `Set-Cookie`, sent back where they belong (RFC 6265, the parts a
 //! client needs). Pure logic over URLs and header values; no I/O.
+//!
+//! Written here rather than taken from `cookie_store` for size: `cookie_store` 0.22 (with its
+//! `public_suffix` feature, on `url`, `cookie`, `time` and `publicsuffix`) adds 317 KB to a
+//! release component (a program that parses one cookie and asks for a URL's cookies: 66 KB
+//! without it, 383 KB with it), and still leaves the Public Suffix List for the
+//! application to load; wasio's client already parses URLs and dates itself. This jar adds a
+//! few KB. The list, when wanted, comes from the `psl` crate (the `public-suffix` feature).
 
 use std::cell::RefCell;
 use std::fmt;
@@ -19,8 +26,12 @@ pub const MAX_COOKIES_PER_DOMAIN: usize = 180;
 /// aiohttp's `CookieJar`. Opt in with
 /// [`ClientBuilder::cookie_store`](super::ClientBuilder::cookie_store).
 ///
-/// Domain, path, `Secure`, `Expires` and `Max-Age` are honoured; cookies for another site, for
-/// a top-level domain (`Domain=com`), with an expired date or an oversized value are ignored.
+/// Domain, path, `Secure`, `Expires` and `Max-Age` are honoured; cookies for another site, with
+/// an expired date or an oversized value are ignored. No site can set a cookie for its
+/// neighbours: with the `public-suffix` feature, a `Domain` that is a public suffix
+/// (`Domain=co.uk`, `github.io`) is refused and any other widens the cookie to that domain's
+/// subdomains, as in browsers; without it, which domains are public is not known, so every
+/// cookie stays the host's own (sent to the host that set it only).
 /// A jar holds at most [`MAX_COOKIES`], and [`MAX_COOKIES_PER_DOMAIN`] for one domain.
 #[derive(Default)]
 pub struct CookieJar {
@@ -160,14 +171,22 @@ fn parse(url: &Uri, text: &str, now: SystemTime) -> Option<Cookie> {
         match key.as_str() {
             "domain" if !val.is_empty() => {
                 let domain = val.trim_start_matches('.').to_ascii_lowercase();
-                // Without a public-suffix list, a domain with no inner dot (`com`) is taken
-                // for a top-level domain, unless it is the host itself (`localhost`).
-                let top_level = !domain.contains('.') && domain != host;
-                if top_level || !domain_matches(&host, &domain, false) {
+                if !domain_matches(&host, &domain, false) {
                     return None;
                 }
-                cookie.domain = domain;
-                cookie.host_only = false;
+                // RFC 6265, 5.3, step 5: a public suffix (`com`, `co.uk`, `github.io`) is
+                // no cookie's domain, unless it is the host itself, whose cookie it then
+                // stays. Without the list, which domains are public is not known: no domain
+                // widens a cookie, which stays the host's own.
+                #[cfg(feature = "public-suffix")]
+                {
+                    if !is_public_suffix(&domain) {
+                        cookie.domain = domain;
+                        cookie.host_only = false;
+                    } else if domain != host {
+                        return None;
+                    }
+                }
             }
             "path" if val.starts_with('/') => cookie.path = val.to_string(),
             "secure" => cookie.secure = true,
@@ -185,6 +204,17 @@ fn parse(url: &Uri, text: &str, now: SystemTime) -> Option<Cookie> {
         });
     }
     Some(cookie)
+}
+
+/// Whether `domain` is a public suffix: a name under which anyone may register theirs, by
+/// the `psl` crate's copy of the Public Suffix List (its ICANN and private sections both:
+/// `co.uk` and `github.io` alike), or a single label the list does not know (`test`).
+#[cfg(feature = "public-suffix")]
+fn is_public_suffix(domain: &str) -> bool {
+    use psl::Psl;
+    psl::List
+        .suffix(domain.as_bytes())
+        .is_some_and(|suffix| suffix.as_bytes() == domain.as_bytes())
 }
 
 /// RFC 6265, 5.1.4: the directory of the request path.
@@ -243,20 +273,43 @@ mod tests {
     }
 
     #[test]
-    fn a_domain_cookie_covers_subdomains_but_not_other_sites() {
+    fn a_cookie_for_another_site_is_ignored() {
         let jar = CookieJar::new();
-        jar.store(&url("http://www.example.com/"), "a=1; Domain=.example.com");
         jar.store(
             &url("http://www.example.com/"),
             "evil=1; Domain=attacker.com",
         );
         jar.store(&url("http://www.example.com/"), "evil=2; Domain=ample.com");
-        assert_eq!(jar.len(), 1);
+        assert!(jar.is_empty());
+    }
+
+    #[cfg(feature = "public-suffix")]
+    #[test]
+    fn a_domain_cookie_covers_subdomains_but_not_other_sites() {
+        let jar = CookieJar::new();
+        jar.store(&url("http://www.example.com/"), "a=1; Domain=.example.com");
         assert_eq!(
             jar.header_for(&url("http://api.example.com/x")),
             Some("a=1".into())
         );
         assert_eq!(jar.header_for(&url("http://notexample.com/x")), None);
+    }
+
+    #[cfg(not(feature = "public-suffix"))]
+    #[test]
+    fn without_the_list_a_domain_cookie_stays_the_hosts() {
+        let jar = CookieJar::new();
+        jar.store(&url("http://www.example.com/"), "a=1; Domain=.example.com");
+        jar.store(&url("http://shop.example.co.uk/"), "b=1; Domain=co.uk");
+        assert_eq!(
+            jar.header_for(&url("http://www.example.com/")),
+            Some("a=1".into())
+        );
+        assert_eq!(jar.header_for(&url("http://api.example.com/")), None);
+        assert_eq!(
+            jar.header_for(&url("http://shop.example.co.uk/")),
+            Some("b=1".into())
+        );
     }
 
     #[test]
@@ -302,13 +355,70 @@ mod tests {
         assert_eq!(jar.header_for(&url("http://h/")), Some("ok=1".into()));
     }
 
+    /// Cookies that `host` sets for `domain`, a public suffix.
+    const PUBLIC: [(&str, &str); 4] = [
+        ("http://shop.example.co.uk/", "co.uk"),
+        ("http://shop.example.co.uk/", ".CO.UK"),
+        ("http://me.github.io/", "github.io"),
+        ("http://a.b.kawasaki.jp/", "b.kawasaki.jp"),
+    ];
+
     #[test]
-    fn a_top_level_domain_is_refused_but_the_host_itself_is_not() {
+    fn no_site_sets_a_cookie_for_its_public_suffix() {
         let jar = CookieJar::new();
+        for (host, domain) in PUBLIC {
+            jar.store(&url(host), &format!("wide=1; Domain={domain}"));
+        }
         jar.store(&url("http://shop.example.com/"), "wide=1; Domain=com");
+        for neighbour in [
+            "http://other.co.uk/",
+            "http://you.github.io/",
+            "http://c.b.kawasaki.jp/",
+            "http://other.com/",
+        ] {
+            assert_eq!(jar.header_for(&url(neighbour)), None, "{neighbour}");
+        }
+    }
+
+    #[cfg(feature = "public-suffix")]
+    #[test]
+    fn public_suffixes_are_refused_as_domains_and_sites_below_them_are_not() {
+        let jar = CookieJar::new();
+        for (host, domain) in PUBLIC {
+            jar.store(&url(host), &format!("wide=1; Domain={domain}"));
+            assert!(jar.is_empty(), "{domain} from {host}");
+        }
         jar.store(&url("http://shop.example.com/"), "wide=2; Domain=.com");
         assert!(jar.is_empty());
+        jar.store(
+            &url("http://shop.example.co.uk/"),
+            "site=1; Domain=example.co.uk",
+        );
+        jar.store(&url("http://me.github.io/"), "mine=1; Domain=me.github.io");
+        assert_eq!(
+            jar.header_for(&url("http://www.example.co.uk/")),
+            Some("site=1".into())
+        );
+        assert_eq!(
+            jar.header_for(&url("http://x.me.github.io/")),
+            Some("mine=1".into())
+        );
+    }
+
+    #[test]
+    fn a_host_keeps_a_cookie_for_its_own_name_for_itself_only() {
+        let jar = CookieJar::new();
+        jar.store(&url("http://github.io/"), "own=1; Domain=github.io");
         jar.store(&url("http://localhost/"), "local=1; Domain=localhost");
+        assert_eq!(
+            jar.header_for(&url("http://github.io/")),
+            Some("own=1".into())
+        );
+        assert_eq!(
+            jar.header_for(&url("http://me.github.io/")),
+            None,
+            "host-only"
+        );
         assert_eq!(
             jar.header_for(&url("http://localhost/")),
             Some("local=1".into())

@@ -1,6 +1,7 @@
 //! `App` and `Router`: routes, sub-routers, middleware and shared state.
 
 use std::fmt;
+use std::future::Future;
 use std::rc::Rc;
 
 use http::StatusCode;
@@ -8,8 +9,10 @@ use http::header::ALLOW;
 
 use super::error::HttpError;
 use super::handler::{Handler, MethodRouter, Middleware, Next, ResponseFuture};
+use super::lifecycle::{Hook, HookError, Lifecycle, hook};
 use super::request::{Request, StateMap};
 use super::response::{IntoResponse, Response};
+use super::reverse::{RouteNames, UrlError};
 use super::router::{Pattern, RouteError, Table};
 use crate::runtime::unwind::contain;
 
@@ -59,6 +62,9 @@ pub struct App {
     max_body_size: u64,
     render: Option<Rc<ErrorRenderer>>,
     errors: Vec<RouteError>,
+    names: RouteNames,
+    startup: Vec<Hook>,
+    cleanup: Vec<Hook>,
 }
 
 /// What [`App::error_renderer`] keeps.
@@ -80,14 +86,111 @@ impl App {
             max_body_size: DEFAULT_MAX_BODY_SIZE,
             render: None,
             errors: Vec::new(),
+            names: RouteNames::default(),
+            startup: Vec::new(),
+            cleanup: Vec::new(),
         }
     }
 
     /// Answers requests for `path` with `handlers`: `/users/{id}` binds a parameter,
     /// `/static/{*path}` the rest of the path. Routing the same path again adds methods.
+    /// A route [named](MethodRouter::name) can be found again by [`App::url_for`] and
+    /// [`Request::url_for`].
     pub fn route(mut self, path: &str, handlers: MethodRouter) -> App {
-        add_route(&mut self.routes, &mut self.errors, path, handlers);
+        self.add_route(path, handlers);
         self
+    }
+
+    /// The path of the route named `name` (see [`MethodRouter::name`]) with its parameters
+    /// given by `params`, each value percent-encoded (aiohttp's `url_for`): every parameter
+    /// the route has, and no other; a `{*tail}` keeps its `/`s. Handlers use
+    /// [`Request::url_for`].
+    ///
+    /// ```
+    /// use wasio::http::server::{App, UrlError, get};
+    ///
+    /// let app = App::new()
+    ///     .route("/users/{id}", get(|_| async { "a user" }).name("user"))
+    ///     .route("/files/{*path}", get(|_| async { "a file" }).name("file"));
+    /// assert_eq!(app.url_for("user", &[("id", "a b")]).unwrap(), "/users/a%20b");
+    /// assert_eq!(app.url_for("file", &[("path", "docs/é.txt")]).unwrap(), "/files/docs/%C3%A9.txt");
+    /// assert!(matches!(app.url_for("user", &[]), Err(UrlError::MissingParam { .. })));
+    /// assert!(matches!(app.url_for("nobody", &[]), Err(UrlError::UnknownRoute(_))));
+    /// ```
+    pub fn url_for(&self, name: &str, params: &[(&str, &str)]) -> Result<String, UrlError> {
+        self.names.url_for(name, params)
+    }
+
+    /// Runs `hook` before the application answers its first request (aiohttp's
+    /// `on_startup`): to open a connection or fill a cache that the state holds, say. Hooks
+    /// run once, in the order they were added, and the first that fails stops the others;
+    /// the application then does not serve. What "first" means depends on the host:
+    ///
+    /// | served by | startup hooks run | cleanup hooks run |
+    /// |---|---|---|
+    /// | [`Server::run`](super::Server::run), [`run_until`](super::Server::run_until) (`wasmtime run`) | once, before the server accepts a connection; one that fails ends `run` with [`ServeError::Startup`](super::ServeError::Startup) (after the cleanup hooks) | once, after the graceful shutdown (or after a failed startup); one that fails ends `run_until` with [`ServeError::Cleanup`](super::ServeError::Cleanup) |
+    /// | [`export_http!`](crate::export_http), WASI 0.2 (`wasmtime serve`) | before every request: each request is a fresh instance, which makes the application anew | never: the host drops an instance without a word |
+    /// | `export_http!`, WASI 0.3 | once per instance, with its first request; requests arriving meanwhile wait for them | never |
+    /// | [`Service::call`] (tests) | with the first call; [`Service::startup`] runs them by itself | with [`Service::cleanup`] |
+    ///
+    /// Where the startup failed, every request the application gets is answered 500 (the
+    /// hook's error logged, not shown). So under `wasmtime serve`, where no cleanup runs, a
+    /// hook acquires nothing that must be given back.
+    ///
+    /// ```
+    /// # wasio::run(async {
+    /// use std::cell::Cell;
+    /// use std::rc::Rc;
+    /// use wasio::http::server::{App, Request, get};
+    ///
+    /// let ready = Rc::new(Cell::new(false));
+    /// let (flag, seen) = (ready.clone(), ready.clone());
+    /// let app = App::new()
+    ///     .route("/", get(move |_: Request| {
+    ///         let answer = if seen.get() { "ready" } else { "not ready" };
+    ///         async move { answer }
+    ///     }))
+    ///     .on_startup(move || async move {
+    ///         flag.set(true);
+    ///         Ok::<(), std::io::Error>(())
+    ///     });
+    /// let service = app.into_service()?;
+    /// let response = service.call(Request::builder("GET", "/").build()).await;
+    /// assert_eq!(response.into_body().bytes().await?, "ready");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # }).unwrap();
+    /// ```
+    pub fn on_startup<F, Fut, E>(mut self, hook_fn: F) -> App
+    where
+        F: FnOnce() -> Fut + 'static,
+        Fut: Future<Output = Result<(), E>> + 'static,
+        E: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        self.startup.push(hook(hook_fn));
+        self
+    }
+
+    /// Runs `hook` once the application has stopped serving (aiohttp's `on_cleanup`): after
+    /// [`Server::run_until`](super::Server::run_until)'s graceful shutdown, or
+    /// [`Service::cleanup`]. Every cleanup hook runs, in the order they were added, even
+    /// when one fails. Under `wasmtime serve` they never run: see [`App::on_startup`].
+    pub fn on_cleanup<F, Fut, E>(mut self, hook_fn: F) -> App
+    where
+        F: FnOnce() -> Fut + 'static,
+        Fut: Future<Output = Result<(), E>> + 'static,
+        E: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        self.cleanup.push(hook(hook_fn));
+        self
+    }
+
+    fn add_route(&mut self, path: &str, mut handlers: MethodRouter) {
+        if let Some(name) = handlers.take_name() {
+            if let Err(error) = self.names.add(&name, path) {
+                self.errors.push(error);
+            }
+        }
+        add_route(&mut self.routes, &mut self.errors, path, handlers);
     }
 
     /// Mounts `router` under `prefix` (`/api` + `/users` answers `/api/users`), with the
@@ -101,12 +204,7 @@ impl App {
             } else {
                 format!("{prefix}{path}")
             };
-            add_route(
-                &mut self.routes,
-                &mut self.errors,
-                &full,
-                handlers.wrap(&chain),
-            );
+            self.add_route(&full, handlers.wrap(&chain));
         }
         self.errors.extend(router.errors);
         self
@@ -196,10 +294,13 @@ impl App {
     /// The application, frozen for serving: cheap to clone, one per connection or request.
     pub fn into_service(self) -> Result<Service, RouteError> {
         self.check()?;
+        let hooked = !(self.startup.is_empty() && self.cleanup.is_empty());
         let shared = Rc::new(Shared {
             state: Rc::new(self.state),
             max_body_size: self.max_body_size,
             render: self.render,
+            names: Rc::new(self.names),
+            lifecycle: hooked.then(|| Lifecycle::new(self.startup, self.cleanup)),
         });
         let dispatch: Rc<dyn Handler> = Rc::new(Dispatch {
             routes: self.routes,
@@ -291,6 +392,15 @@ struct Shared {
     state: Rc<StateMap>,
     max_body_size: u64,
     render: Option<Rc<ErrorRenderer>>,
+    names: Rc<RouteNames>,
+    /// The startup and cleanup hooks, if there are any.
+    lifecycle: Option<Lifecycle>,
+}
+
+impl Shared {
+    fn admit(&self, request: &mut Request) {
+        request.enter(self.state.clone(), self.max_body_size, self.names.clone());
+    }
 }
 
 impl Service {
@@ -307,7 +417,15 @@ impl Service {
     /// it directly with a [`Request::builder`] request.
     pub async fn call(&self, mut request: Request) -> Response {
         if let Some(shared) = &self.shared {
-            request.enter(shared.state.clone(), shared.max_body_size);
+            if let Some(lifecycle) = &shared.lifecycle {
+                if let Err(error) = lifecycle.startup().await {
+                    return HttpError::internal(format_args!(
+                        "the application did not start: {error}"
+                    ))
+                    .into_response();
+                }
+            }
+            shared.admit(&mut request);
         }
         // Without middleware the routes are called directly, without a `Next` on the way.
         let response = match self.chain.is_empty() {
@@ -325,6 +443,30 @@ impl Service {
             Some(render) => response.render_error(&**render),
             None => response,
         }
+    }
+}
+
+impl Service {
+    /// Runs the application's startup hooks (see [`App::on_startup`]), unless they have run
+    /// (or are running: this waits for them); their outcome.
+    pub async fn startup(&self) -> Result<(), HookError> {
+        match self.lifecycle() {
+            Some(lifecycle) => lifecycle.startup().await,
+            None => Ok(()),
+        }
+    }
+
+    /// Runs the application's cleanup hooks (see [`App::on_cleanup`]), unless they have run:
+    /// every one, and the first failure is the outcome.
+    pub async fn cleanup(&self) -> Result<(), HookError> {
+        match self.lifecycle() {
+            Some(lifecycle) => lifecycle.cleanup().await,
+            None => Ok(()),
+        }
+    }
+
+    fn lifecycle(&self) -> Option<&Lifecycle> {
+        self.shared.as_ref()?.lifecycle.as_ref()
     }
 }
 
@@ -365,7 +507,7 @@ impl Handler for Dispatch {
         };
         request.route(params);
         if !request.has_entered() {
-            request.enter(self.shared.state.clone(), self.shared.max_body_size);
+            self.shared.admit(&mut request);
         }
         handler.call(request)
     }

@@ -3,14 +3,14 @@
 use std::fmt;
 
 use http::header::{
-    ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, ETAG, HeaderValue, VARY,
+    ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, ETAG, HeaderValue,
 };
 use http::{Method, StatusCode};
 
 use super::error::HttpError;
 use super::handler::{Middleware, Next, ResponseFuture};
 use super::request::Request;
-use super::response::{IntoResponse, Response, has_no_body};
+use super::response::{IntoResponse, Response, add_vary, has_no_body};
 use crate::http::coding::{Coding, Encoder, encode_body, preferred};
 
 /// Compresses responses in gzip or deflate for clients whose `Accept-Encoding` takes one
@@ -67,7 +67,7 @@ impl Compression {
         if !self.compressible(&response) {
             return response;
         }
-        vary_on_accept_encoding(&mut response);
+        add_vary(response.headers_mut(), "accept-encoding");
         let Some(coding) =
             accept_encoding.and_then(|a| preferred(a, &[Coding::Gzip, Coding::Deflate]))
         else {
@@ -172,21 +172,6 @@ fn compressed_already(content_type: &str) -> bool {
                 | "font-woff"
         ),
         _ => false,
-    }
-}
-
-/// Adds `accept-encoding` to the response's `Vary`, unless it is there (or `*` is).
-fn vary_on_accept_encoding(response: &mut Response) {
-    let headers = response.headers_mut();
-    let listed = headers.get_all(VARY).iter().any(|value| {
-        value.to_str().is_ok_and(|v| {
-            v.split(',').any(|name| {
-                name.trim() == "*" || name.trim().eq_ignore_ascii_case("accept-encoding")
-            })
-        })
-    });
-    if !listed {
-        headers.append(VARY, HeaderValue::from_static("accept-encoding"));
     }
 }
 

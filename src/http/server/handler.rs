@@ -161,6 +161,7 @@ impl Handler for Wrapped {
 pub struct MethodRouter {
     handlers: Vec<(Method, Rc<dyn Handler>)>,
     any: Option<Rc<dyn Handler>>,
+    name: Option<String>,
 }
 
 macro_rules! methods {
@@ -189,6 +190,7 @@ pub fn any(handler: impl Handler) -> MethodRouter {
     MethodRouter {
         handlers: Vec::new(),
         any: Some(Rc::new(handler)),
+        name: None,
     }
 }
 
@@ -198,6 +200,27 @@ impl MethodRouter {
         self.handlers.retain(|(m, _)| *m != method);
         self.handlers.push((method, Rc::new(handler)));
         self
+    }
+
+    /// Names the route, so that [`App::url_for`](super::App::url_for) and
+    /// [`Request::url_for`](super::Request::url_for) can build its URL (aiohttp's
+    /// `add_get(path, handler, name=...)`). A name given to two routes makes the
+    /// application invalid ([`App::check`](super::App::check)).
+    ///
+    /// ```
+    /// use wasio::http::server::{App, get};
+    ///
+    /// let app = App::new().route("/users/{id}", get(|_| async { "a user" }).name("user"));
+    /// assert_eq!(app.url_for("user", &[("id", "ada lovelace")]).unwrap(), "/users/ada%20lovelace");
+    /// ```
+    pub fn name(mut self, name: &str) -> MethodRouter {
+        self.name = Some(name.to_string());
+        self
+    }
+
+    /// The route's name, taken out (to be registered by the application).
+    pub(crate) fn take_name(&mut self) -> Option<String> {
+        self.name.take()
     }
 
     /// Adds every handler of `other` (its handlers win for methods both have).
@@ -229,6 +252,7 @@ impl MethodRouter {
                 .map(|(m, h)| (m, wrap(h)))
                 .collect(),
             any: self.any.map(wrap),
+            name: self.name,
         }
     }
 

@@ -110,6 +110,21 @@ impl LazyHeaders {
         self.map
             .get_or_init(|| crate::http::fields::header_map(entries()))
     }
+
+    /// The headers, to change them (fetched with `entries` first, if they were not yet).
+    pub(crate) fn get_mut(
+        &mut self,
+        entries: impl FnOnce() -> Vec<(String, Vec<u8>)>,
+    ) -> &mut HeaderMap {
+        let map = self
+            .map
+            .take()
+            .unwrap_or_else(|| crate::http::fields::header_map(entries()));
+        self.map = OnceCell::from(map);
+        self.map
+            .get_mut()
+            .expect("the cell was filled on the line above")
+    }
 }
 
 #[cfg(test)]

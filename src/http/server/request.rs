@@ -8,11 +8,13 @@ use std::rc::Rc;
 
 use bytes::{Bytes, BytesMut};
 use futures_lite::{Stream, StreamExt};
-use http::header::{CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap};
+use http::header::{CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, HeaderMap};
 use http::{Method, Uri, Version};
 
+use super::cookies::parse_cookie_header;
 use super::error::HttpError;
 use super::lazy::{LazyHeaders, LazyUri};
+use super::reverse::{RouteNames, UrlError};
 use super::router::Params;
 use crate::http::coding::{Coding, CodingError, Decode, Decoder, decode_next};
 use crate::http::incoming::{BodyError, Incoming};
@@ -74,6 +76,8 @@ pub struct Request {
     remote: Option<SocketAddr>,
     /// The application's state, once the request reaches an [`App`](super::App).
     state: Option<Rc<StateMap>>,
+    /// The application's named routes, once the request reaches it.
+    names: Option<Rc<RouteNames>>,
     // Field order: the body goes before the host request it came from.
     body: Source,
     host: Option<HostRequest>,
@@ -102,6 +106,7 @@ impl Request {
             params: Params::default(),
             remote,
             state: None,
+            names: None,
             body,
             host: None,
             received: 0,
@@ -151,10 +156,11 @@ impl Request {
         }
     }
 
-    /// The request enters an application: its state, and its body limit.
-    pub(crate) fn enter(&mut self, state: Rc<StateMap>, max_body_size: u64) {
+    /// The request enters an application: its state, its body limit and its named routes.
+    pub(crate) fn enter(&mut self, state: Rc<StateMap>, max_body_size: u64, names: Rc<RouteNames>) {
         self.state = Some(state);
         self.max_body_size = max_body_size;
+        self.names = Some(names);
     }
 
     /// Whether the request has entered an application.
@@ -219,9 +225,51 @@ impl Request {
         })
     }
 
+    /// The headers, to change them: a middleware can add one for the handlers after it (as
+    /// [`RequestId`](super::RequestId) does).
+    pub fn headers_mut(&mut self) -> &mut HeaderMap {
+        let host = &self.host;
+        self.headers.get_mut(|| {
+            host.as_ref()
+                .map(HostRequest::header_entries)
+                .unwrap_or_default()
+        })
+    }
+
     /// A header's value as text, if present and visible ASCII.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers().get(name)?.to_str().ok()
+    }
+
+    /// The value of the cookie `name` the client sent (aiohttp's `request.cookies[name]`), its
+    /// wrapping quotes removed; the first one where the `Cookie` headers name it twice.
+    ///
+    /// ```
+    /// use wasio::http::server::Request;
+    ///
+    /// let request = Request::builder("GET", "/").header("cookie", "session=abc; theme=\"dark\"").build();
+    /// assert_eq!(request.cookie("theme"), Some("dark"));
+    /// assert_eq!(request.cookies(), [("session", "abc"), ("theme", "dark")]);
+    /// assert_eq!(request.cookie("missing"), None);
+    /// ```
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookie_pairs()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v)
+    }
+
+    /// Every cookie the client sent, in order, as `(name, value)` pairs. A pair that is not
+    /// `name=value` with a valid name is skipped; one bad cookie does not hide the others.
+    pub fn cookies(&self) -> Vec<(&str, &str)> {
+        self.cookie_pairs().collect()
+    }
+
+    fn cookie_pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.headers()
+            .get_all(COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(parse_cookie_header)
     }
 
     /// The value of the route's path parameter `name` (`{name}` in the route), decoded.
@@ -299,6 +347,35 @@ impl Request {
             .as_ref()
             .and_then(|state| state.get())
             .ok_or_else(HttpError::missing_state::<T>)
+    }
+
+    /// The path of the application's route named `name`, with `params` in place and
+    /// percent-encoded: see [`App::url_for`](super::App::url_for). A request that has not
+    /// reached an application knows no route ([`UrlError::UnknownRoute`]).
+    ///
+    /// ```
+    /// # wasio::run(async {
+    /// use wasio::http::server::{App, HttpError, Request, Response, get, post};
+    ///
+    /// async fn create(request: Request) -> Result<Response, HttpError> {
+    ///     let id = "new user";
+    ///     let location = request.url_for("user", &[("id", id)]).map_err(HttpError::internal)?;
+    ///     Ok(Response::see_other(&location))
+    /// }
+    ///
+    /// let app = App::new()
+    ///     .route("/users", post(create))
+    ///     .route("/users/{id}", get(|_| async { "a user" }).name("user"));
+    /// let response = app.into_service()?.call(Request::builder("POST", "/users").build()).await;
+    /// assert_eq!(response.headers()["location"], "/users/new%20user");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # }).unwrap();
+    /// ```
+    pub fn url_for(&self, name: &str, params: &[(&str, &str)]) -> Result<String, UrlError> {
+        match &self.names {
+            Some(names) => names.url_for(name, params),
+            None => Err(UrlError::UnknownRoute(name.to_string())),
+        }
     }
 
     /// The client's address, when served on wasio's own sockets.

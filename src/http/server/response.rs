@@ -8,9 +8,11 @@ use bytes::Bytes;
 use futures_lite::Stream;
 use http::StatusCode;
 use http::header::{
-    CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION, TRANSFER_ENCODING,
+    CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION, SET_COOKIE,
+    TRANSFER_ENCODING, VARY,
 };
 
+use super::cookies::{Cookie, CookieError};
 use super::error::HttpError;
 use crate::http::Body;
 
@@ -198,6 +200,33 @@ impl Response {
         }
     }
 
+    /// The response with `cookie` set on the client (a `Set-Cookie` header, added to any
+    /// others): aiohttp's `response.set_cookie`. A cookie that cannot be set (an invalid
+    /// name, value or attribute, too large, or breaking a rule browsers enforce) gives its
+    /// [`CookieError`], which `?` in a handler makes a 500.
+    ///
+    /// ```
+    /// use wasio::http::server::{Cookie, HttpError, Request, Response};
+    ///
+    /// async fn login(_request: Request) -> Result<Response, HttpError> {
+    ///     let session = Cookie::new("session", "abc123").path("/").http_only(true);
+    ///     Ok(Response::text("welcome").set_cookie(&session)?)
+    /// }
+    /// ```
+    pub fn set_cookie(mut self, cookie: &Cookie) -> Result<Response, CookieError> {
+        let header = cookie.to_header()?;
+        let value = HeaderValue::try_from(header)
+            .map_err(|_| CookieError::InvalidValue(cookie.value().to_string()))?;
+        self.headers.append(SET_COOKIE, value);
+        Ok(self)
+    }
+
+    /// The response with `cookie` removed from the client (aiohttp's `del_cookie`): the
+    /// cookie of the same name, `Domain` and `Path`, expired (see [`Cookie::removal`]).
+    pub fn remove_cookie(self, cookie: &Cookie) -> Result<Response, CookieError> {
+        self.set_cookie(&cookie.removal())
+    }
+
     /// The response with `body` in place of its own.
     pub fn with_body_of(mut self, body: impl Into<Body>) -> Response {
         self.body = body.into();
@@ -312,6 +341,20 @@ where
     V: TryInto<HeaderValue>,
 {
     Some((name.try_into().ok()?, value.try_into().ok()?))
+}
+
+/// Adds `name` (a lower-case header name) to the `Vary` of `headers`, unless it is there (or
+/// `*` is).
+pub(crate) fn add_vary(headers: &mut HeaderMap, name: &'static str) {
+    let listed = headers.get_all(VARY).iter().any(|value| {
+        value.to_str().is_ok_and(|v| {
+            v.split(',')
+                .any(|listed| listed.trim() == "*" || listed.trim().eq_ignore_ascii_case(name))
+        })
+    });
+    if !listed {
+        headers.append(VARY, HeaderValue::from_static(name));
+    }
 }
 
 /// Whether responses with `status` carry no content: 204 No Content and 304 Not Modified

@@ -28,8 +28,9 @@ impl fmt::Display for RouteError {
 
 impl std::error::Error for RouteError {}
 
+/// One segment of a route pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Segment {
+pub(crate) enum Segment {
     Literal(String),
     Param(String),
     Tail(String),
@@ -83,6 +84,11 @@ impl Pattern {
             });
         }
         Ok(Pattern { segments })
+    }
+
+    /// The segments, in order.
+    pub(crate) fn segments(&self) -> &[Segment] {
+        &self.segments
     }
 
     /// Whether two patterns match the same paths, so that one would hide the other.

@@ -20,7 +20,7 @@ use std::time::Duration;
 use slab::Slab;
 
 use super::export::IntoService;
-use super::{RouteError, Service};
+use super::{HookError, RouteError, Service};
 use crate::net::{TcpListener, ToSocketAddrs};
 use crate::runtime::AbortHandle;
 use crate::sync::{Notify, watch};
@@ -89,6 +89,12 @@ pub enum ServeError {
     Route(RouteError),
     /// Binding or accepting failed.
     Io(io::Error),
+    /// A startup hook of the application failed (see
+    /// [`App::on_startup`](super::App::on_startup)): the server served nothing.
+    Startup(HookError),
+    /// A cleanup hook of the application failed, after the shutdown (see
+    /// [`App::on_cleanup`](super::App::on_cleanup)).
+    Cleanup(HookError),
 }
 
 impl fmt::Display for ServeError {
@@ -96,6 +102,7 @@ impl fmt::Display for ServeError {
         match self {
             ServeError::Route(error) => write!(f, "invalid application: {error}"),
             ServeError::Io(error) => write!(f, "cannot serve: {error}"),
+            ServeError::Startup(error) | ServeError::Cleanup(error) => error.fmt(f),
         }
     }
 }
@@ -108,6 +115,8 @@ impl fmt::Debug for ServeError {
         match self {
             ServeError::Route(error) => f.debug_tuple("Route").field(error).finish(),
             ServeError::Io(error) => f.debug_tuple("Io").field(error).finish(),
+            ServeError::Startup(error) => f.debug_tuple("Startup").field(error).finish(),
+            ServeError::Cleanup(error) => f.debug_tuple("Cleanup").field(error).finish(),
         }
     }
 }
@@ -117,6 +126,7 @@ impl std::error::Error for ServeError {
         match self {
             ServeError::Route(error) => Some(error),
             ServeError::Io(error) => Some(error),
+            ServeError::Startup(error) | ServeError::Cleanup(error) => Some(error),
         }
     }
 }
@@ -190,12 +200,24 @@ impl Server {
     /// Serves until `shutdown` completes, then shuts down gracefully: no new connection is
     /// accepted, idle connections close, requests in progress finish (their connections then
     /// close), and after [`ServerConfig::shutdown_grace`] whatever is left is cancelled.
+    ///
+    /// The application's startup hooks run before the first connection is accepted (the
+    /// socket is bound already, so clients wait in its backlog), and its cleanup hooks after
+    /// the shutdown; a startup hook that fails ends the run at once with
+    /// [`ServeError::Startup`], after the cleanup hooks (see
+    /// [`App::on_startup`](super::App::on_startup)).
     pub async fn run_until(self, shutdown: impl Future<Output = ()>) -> Result<(), ServeError> {
         let Server {
             listener,
             service,
             config,
         } = self;
+        if let Err(error) = service.startup().await {
+            drop(listener);
+            // The cleanup's own failure is logged by it; the startup's is the one reported.
+            let _ = service.cleanup().await;
+            return Err(ServeError::Startup(error));
+        }
         let config = Rc::new(config);
         let (stop, stopping) = watch::channel(false);
         let connections = Rc::new(Connections::default());
@@ -225,7 +247,7 @@ impl Server {
         {
             connections.abort_all();
         }
-        Ok(())
+        service.cleanup().await.map_err(ServeError::Cleanup)
     }
 }
 

@@ -51,3 +51,18 @@ async fn the_jar_joins_a_cookie_the_request_sets_itself() {
     let seen: serde_json::Value = fetch_json(client.get("cookies").header("cookie", "own=2")).await;
     assert_eq!(seen, serde_json::json!({"own": "2", "from_jar": "1"}));
 }
+
+#[wasio::test]
+async fn a_site_cannot_set_a_cookie_for_its_public_suffix() {
+    let jar = CookieJar::new();
+    let site: wasio::http::Uri = "http://shop.example.co.uk/".parse().unwrap();
+    jar.store(&site, "everywhere=1; Domain=co.uk");
+    jar.store(&site, "mine=1; Domain=example.co.uk");
+    let other: wasio::http::Uri = "http://other.co.uk/".parse().unwrap();
+    assert!(jar.cookies_for(&other).is_empty());
+    let sibling: wasio::http::Uri = "http://www.example.co.uk/".parse().unwrap();
+    // With the list, `example.co.uk` is a site of its own, whose subdomains share cookies;
+    // without it, every cookie stays with the host that set it.
+    let shared = cfg!(feature = "public-suffix");
+    assert_eq!(jar.cookies_for(&sibling).len(), usize::from(shared));
+}

@@ -1,10 +1,12 @@
-//! Starting, stopping and handing over: graceful shutdown, the upgrade hook, and servers that
-//! cannot start.
+//! Starting, stopping and handing over: graceful shutdown, the upgrade hook, servers that
+//! cannot start, and the application's startup and cleanup hooks.
 
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::time::Duration;
 
 use wasio::http::StatusCode;
-use wasio::http::server::{App, Response, ServeError, Server, ServerConfig, get};
+use wasio::http::server::{App, Request, Response, ServeError, Server, ServerConfig, Stage, get};
 use wasio::io::{AsyncReadExt, AsyncWriteExt};
 use wasio::net::{TcpListener, TcpStream};
 use wasio::time::{Instant, sleep, timeout};
@@ -154,4 +156,169 @@ async fn a_handler_alone_can_be_served() {
         .unwrap()
         .unwrap();
     assert_eq!(reply.text(), "you asked for /anything");
+}
+
+/// What the hooks and handlers did, in order.
+type Journal = Rc<RefCell<Vec<String>>>;
+
+fn note(journal: &Journal, what: &str) {
+    journal.borrow_mut().push(what.to_string());
+}
+
+/// An application whose hooks and handler write to `journal`; the hooks named in `failing`
+/// fail.
+fn hooked(journal: &Journal, failing: &'static [&'static str]) -> App {
+    let mut app = App::new().route(
+        "/",
+        get({
+            let journal = journal.clone();
+            move |_| {
+                let journal = journal.clone();
+                async move {
+                    note(&journal, "request");
+                    "ok"
+                }
+            }
+        }),
+    );
+    for (name, startup) in [
+        ("startup 1", true),
+        ("startup 2", true),
+        ("cleanup 1", false),
+        ("cleanup 2", false),
+    ] {
+        let journal = journal.clone();
+        let hook = move || async move {
+            sleep(Duration::from_millis(50)).await;
+            note(&journal, name);
+            match failing.contains(&name) {
+                true => Err(format!("{name} failed")),
+                false => Ok(()),
+            }
+        };
+        app = match startup {
+            true => app.on_startup(hook),
+            false => app.on_cleanup(hook),
+        };
+    }
+    app
+}
+
+#[wasio::test]
+async fn startup_hooks_run_before_the_first_request_and_cleanup_hooks_after_the_shutdown() {
+    let journal = Journal::default();
+    let server = start_with(hooked(&journal, &[]), ServerConfig::default()).await;
+    // Connected while the startup hooks run: served once they are done.
+    let mut client = connect(server.addr).await;
+    client
+        .write_all(b"GET / HTTP/1.1\r\nhost: a\r\n\r\n")
+        .await
+        .unwrap();
+    assert_eq!(read_reply(&mut client, false).await.unwrap().text(), "ok");
+    drop(client);
+    server.stop();
+    server.task.await.unwrap().unwrap();
+    assert_eq!(
+        *journal.borrow(),
+        [
+            "startup 1",
+            "startup 2",
+            "request",
+            "cleanup 1",
+            "cleanup 2"
+        ]
+    );
+}
+
+#[wasio::test]
+async fn a_failing_startup_hook_stops_the_server_after_the_cleanup() {
+    let journal = Journal::default();
+    let server = Server::bind("127.0.0.1:0", hooked(&journal, &["startup 1"]))
+        .await
+        .unwrap();
+    let addr = server.local_addr();
+    let error = server.run().await.unwrap_err();
+    let ServeError::Startup(hook) = &error else {
+        panic!("{error:#?}");
+    };
+    assert_eq!(hook.stage(), Stage::Startup);
+    assert_eq!(error.to_string(), "a startup hook failed: startup 1 failed");
+    assert_eq!(*journal.borrow(), ["startup 1", "cleanup 1", "cleanup 2"]);
+    assert!(TcpStream::connect(addr).await.is_err(), "nothing served");
+    // `?` takes it into the error types that ask for `Send` and `Sync`.
+    let boxed: Box<dyn std::error::Error + Send + Sync> = Box::new(error);
+    assert_eq!(
+        boxed.source().map(ToString::to_string).as_deref(),
+        Some("a startup hook failed: startup 1 failed")
+    );
+}
+
+#[wasio::test]
+async fn a_failing_cleanup_hook_does_not_stop_the_others() {
+    let journal = Journal::default();
+    let server = start_with(hooked(&journal, &["cleanup 1"]), ServerConfig::default()).await;
+    server.stop();
+    let error = server.task.await.unwrap().unwrap_err();
+    assert!(
+        matches!(&error, ServeError::Cleanup(hook) if hook.stage() == Stage::Cleanup),
+        "{error:#?}"
+    );
+    assert_eq!(
+        *journal.borrow(),
+        ["startup 1", "startup 2", "cleanup 1", "cleanup 2"]
+    );
+}
+
+#[wasio::test]
+async fn without_a_server_the_first_requests_wait_for_the_startup_which_runs_once() {
+    let journal = Journal::default();
+    let service = hooked(&journal, &[]).into_service().unwrap();
+    let calls = (0..3).map(|_| {
+        let service = service.clone();
+        wasio::spawn(async move { service.call(Request::builder("GET", "/").build()).await })
+    });
+    for call in calls.collect::<Vec<_>>() {
+        assert_eq!(call.await.unwrap().status(), StatusCode::OK);
+    }
+    service.startup().await.unwrap();
+    service.cleanup().await.unwrap();
+    service.cleanup().await.unwrap();
+    assert_eq!(
+        *journal.borrow(),
+        [
+            "startup 1",
+            "startup 2",
+            "request",
+            "request",
+            "request",
+            "cleanup 1",
+            "cleanup 2"
+        ]
+    );
+}
+
+#[wasio::test]
+async fn an_application_that_did_not_start_answers_500() {
+    let journal = Journal::default();
+    let service = hooked(&journal, &["startup 2"]).into_service().unwrap();
+    for _ in 0..2 {
+        let response = service.call(Request::builder("GET", "/").build()).await;
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    assert_eq!(*journal.borrow(), ["startup 1", "startup 2"], "run once");
+}
+
+#[wasio::test]
+async fn a_startup_cancelled_halfway_counts_as_failed() {
+    let journal = Journal::default();
+    let service = hooked(&journal, &[]).into_service().unwrap();
+    let cut_short = timeout(Duration::from_millis(10), service.startup()).await;
+    assert!(cut_short.is_err());
+    let error = service.startup().await.unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "a startup hook failed: the startup was cancelled halfway"
+    );
+    let response = service.call(Request::builder("GET", "/").build()).await;
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
 }

@@ -5,9 +5,13 @@ mod app;
 mod bodies;
 mod compression;
 mod connections;
+mod cookies;
+mod cors;
 mod first_service;
 mod lifecycle;
 mod limits;
+mod middleware;
+mod url_for;
 
 use std::io;
 use std::net::SocketAddr;
