@@ -119,7 +119,7 @@ pub mod ws;
 #[cfg(all(wasio_p3, target_family = "wasm", not(target_feature = "atomics")))]
 pub use runtime::run_async;
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
-pub use runtime::{run, spawn, yield_now};
+pub use runtime::{run, spawn, spawn_named, yield_now};
 
 /// Exports an HTTP application as the component's wasi:http handler, so that `wasmtime
 /// serve` (or any wasi:http host) runs it: one line in the component's crate.
