@@ -22,7 +22,9 @@
 //! websockets, benches/websockets_deflate.py), on text messages from benches/shared/json_like.rs
 //! (64 different ones, cycled, so that context takeover does not see a message again within the
 //! window), as agreed on a client's `permessage-deflate; client_max_window_bits` offer with
-//! `PerMessageDeflate`'s defaults: level 6, 15-bit windows, context takeover both ways.
+//! level 6 and 15-bit windows, context takeover both ways: the settings of the Python peer
+//! (wasio's defaults, level 1 and a 12-bit window, are chosen for servers with many
+//! connections; `scripts/bench --only ws` measures them).
 //! - deflate-encode: a client compresses, frames and masks each message (`encode` with a
 //!   compressor) into a `Vec` cleared after each message.
 //! - deflate-decode: a server unmasks, unframes and inflates (`receive` with a decompressor,
@@ -243,12 +245,12 @@ fn wasio_decode_messages(
     bytes
 }
 
-/// permessage-deflate as a server agrees on a browser's offer with the default settings, and
-/// the default compression level.
+/// permessage-deflate as a server agrees on a browser's offer with level 6 and 15-bit
+/// windows, and that level.
 fn agreed() -> (Agreed, u32) {
     let offers =
         parse_extensions(["permessage-deflate; client_max_window_bits"]).expect("a valid offer");
-    let settings = PerMessageDeflate::new();
+    let settings = PerMessageDeflate::new().level(6).window_bits(15);
     let (agreed, _) = answer_offers(&offers, &settings).expect("the offer is accepted");
     (agreed, settings.compression_level())
 }

@@ -18,8 +18,9 @@ use super::{Agreed, Direction, NAME, PerMessageDeflate};
 /// ])
 /// .unwrap();
 /// let (agreed, answer) = answer_offers(&offers, &PerMessageDeflate::new()).unwrap();
-/// assert_eq!(answer, "permessage-deflate");
-/// assert_eq!(agreed.client.window_bits, 15);
+/// // The server's own window (12 bits by default) goes in the answer.
+/// assert_eq!(answer, "permessage-deflate; server_max_window_bits=12");
+/// assert_eq!((agreed.server.window_bits, agreed.client.window_bits), (12, 15));
 /// ```
 pub fn answer_offers(
     offers: &[Extension],
@@ -92,9 +93,18 @@ mod tests {
 
     #[test]
     fn the_plain_offer_is_accepted_as_it_is() {
-        let (agreed, text) = answer("permessage-deflate", PerMessageDeflate::new()).unwrap();
+        let widest = PerMessageDeflate::new().window_bits(15);
+        let (agreed, text) = answer("permessage-deflate", widest).unwrap();
         assert_eq!(text, "permessage-deflate");
         assert_eq!(agreed.server, Direction::UNLIMITED);
+        assert_eq!(agreed.client, Direction::UNLIMITED);
+    }
+
+    #[test]
+    fn by_default_the_server_answers_its_12_bit_window() {
+        let (agreed, text) = answer("permessage-deflate", PerMessageDeflate::new()).unwrap();
+        assert_eq!(text, "permessage-deflate; server_max_window_bits=12");
+        assert_eq!(agreed.server, direction(12, false));
         assert_eq!(agreed.client, Direction::UNLIMITED);
     }
 
@@ -153,7 +163,10 @@ mod tests {
             assert_eq!(answer(bad, PerMessageDeflate::new()), None, "{bad}");
             let then_good = format!("{bad}, permessage-deflate; client_max_window_bits=12");
             let (agreed, text) = answer(&then_good, PerMessageDeflate::new()).unwrap();
-            assert_eq!(text, "permessage-deflate", "{bad}");
+            assert_eq!(
+                text, "permessage-deflate; server_max_window_bits=12",
+                "{bad}"
+            );
             assert_eq!(agreed.client.window_bits, 12);
         }
     }

@@ -228,7 +228,7 @@ mod tests {
         let text = String::from_utf8(bytes).unwrap();
         assert!(text.contains(
             "sec-websocket-extensions: permessage-deflate; server_max_window_bits=12; \
-             client_max_window_bits\r\n"
+             client_max_window_bits=12\r\n"
         ));
         let good = answer(
             "Sec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=10; \

@@ -237,7 +237,7 @@ mod tests {
         let (hello, _) = parse_request(GOOD.as_bytes()).unwrap().unwrap();
         let settings = PerMessageDeflate::new();
         let (_, answer) = negotiate_deflate(&hello.headers, Some(&settings)).unwrap();
-        assert_eq!(answer, "permessage-deflate");
+        assert_eq!(answer, "permessage-deflate; server_max_window_bits=12");
         assert_eq!(negotiate_deflate(&hello.headers, None), None);
         for declined in [
             "permessage-deflate; server_max_window_bits=8",
@@ -263,7 +263,8 @@ mod tests {
         );
         let (hello, _) = parse_request(two_fields.as_bytes()).unwrap().unwrap();
         let (agreed, answer) = negotiate_deflate(&hello.headers, Some(&settings)).unwrap();
-        assert_eq!(answer, "permessage-deflate");
-        assert_eq!(agreed.server.window_bits, 15);
+        assert_eq!(answer, "permessage-deflate; server_max_window_bits=12");
+        assert_eq!(agreed.server.window_bits, 12);
+        assert_eq!(agreed.client.window_bits, 15);
     }
 }

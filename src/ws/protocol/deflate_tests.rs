@@ -263,7 +263,7 @@ fn a_hint_of_no_context_takeover_is_not_relied_on() {
     .unwrap();
     let settings = crate::ws::deflate::PerMessageDeflate::new();
     let (agreed, answer) = crate::ws::deflate::answer_offers(&offers, &settings).unwrap();
-    assert_eq!(answer, "permessage-deflate");
+    assert_eq!(answer, "permessage-deflate; server_max_window_bits=12");
     let mut server = deflating(Role::Server, Limits::default(), &agreed);
     let payloads: [&[u8]; 3] = [
         &[

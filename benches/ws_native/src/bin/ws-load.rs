@@ -17,7 +17,8 @@
 //!
 //! With `deflate`, permessage-deflate (RFC 7692): every connection offers
 //! `permessage-deflate; client_max_window_bits` and fails unless the server's 101 agrees (and
-//! with the same parameters on every connection); the answer goes to stderr as `agreed: ...`.
+//! with the same parameters on every connection); the answer goes to stderr as `agreed: ...`,
+//! and the average payload of the echoes measured as `echo payload: N bytes`.
 //! The messages are JSON-like text of SIZE bytes (benches/shared/json_like.rs), different ones
 //! in turn (at least 128 KiB of them, more than a 15-bit window holds, each connection
 //! starting at its own), compressed at level 6
@@ -122,15 +123,19 @@ async fn run(
     }
 
     let echoes = Arc::new(AtomicU64::new(0));
+    // The payload bytes of the compressed echoes, to show what each server's compression
+    // puts on the wire.
+    let wire = Arc::new(AtomicU64::new(0));
     let stop = Arc::new(AtomicBool::new(false));
     let tasks: Vec<_> = clients
         .into_iter()
         .map(|mut client| {
-            let (echoes, stop) = (echoes.clone(), stop.clone());
+            let (echoes, wire, stop) = (echoes.clone(), wire.clone(), stop.clone());
             tokio::spawn(async move {
                 while !stop.load(Ordering::Relaxed) {
                     if client.deflate.is_some() {
-                        client.round_trip_deflate().await?;
+                        let bytes = client.round_trip_deflate().await?;
+                        wire.fetch_add(bytes as u64, Ordering::Relaxed);
                     } else {
                         client.round_trip().await?;
                     }
@@ -143,8 +148,10 @@ async fn run(
 
     tokio::time::sleep(WARM_UP).await;
     let (start, before) = (Instant::now(), echoes.load(Ordering::Relaxed));
+    let wire_before = wire.load(Ordering::Relaxed);
     tokio::time::sleep(Duration::from_secs_f64(seconds)).await;
     let (elapsed, after) = (start.elapsed(), echoes.load(Ordering::Relaxed));
+    let wire_after = wire.load(Ordering::Relaxed);
     stop.store(true, Ordering::Relaxed);
 
     let deadline = tokio::time::Instant::now() + DRAIN;
@@ -161,6 +168,12 @@ async fn run(
     }
     if after == before {
         return Err("no echo completed during the measurement".into());
+    }
+    if deflate {
+        eprintln!(
+            "echo payload: {:.0} bytes",
+            (wire_after - wire_before) as f64 / (after - before) as f64
+        );
     }
     Ok((after - before) as f64 / elapsed.as_secs_f64())
 }
@@ -514,8 +527,8 @@ impl Client {
     }
 
     /// Sends the next compressed message and waits for its echo, whole, which it inflates
-    /// and compares with the message.
-    async fn round_trip_deflate(&mut self) -> Result<()> {
+    /// and compares with the message; the echo's payload bytes as they came.
+    async fn round_trip_deflate(&mut self) -> Result<usize> {
         let mut deflate = self
             .deflate
             .take()
@@ -579,8 +592,9 @@ impl Client {
                 echo.len()
             ));
         }
+        let bytes = deflate.compressed.len();
         self.deflate = Some(deflate);
-        Ok(())
+        Ok(bytes)
     }
 
     /// The close handshake: code 1000, then the server's close frame.
