@@ -20,7 +20,9 @@ pub(crate) fn decode(text: &str) -> Option<Cow<'_, str>> {
     if malformed {
         return None;
     }
-    percent_encoding::percent_decode_str(text).decode_utf8().ok()
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8()
+        .ok()
 }
 
 #[cfg(test)]
