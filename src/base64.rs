@@ -1,5 +1,13 @@
 //! Standard base64 with padding (RFC 4648, section 4): basic authentication and the WebSocket
-//! handshake keys. Small enough not to need a crate.
+//! handshake keys.
+//!
+//! Hand-written rather than the `base64` crate for component size: measured in release builds
+//! (`+simd128`), the crate's `STANDARD` engine in place of these two functions adds 4.9 KB to
+//! `examples/http_server` (which links the HTTP client, and runs under `wasmtime serve`), 5.7 KB
+//! to `examples/http_client`, 4.7 KB to `examples/ws_echo_server` and 3.4 KB to
+//! `examples/ws_client`. Speed does not matter here: one key per WebSocket handshake, one
+//! header per request with credentials. The tests check RFC 4648's vectors, round trips and
+//! the refusal of text that is not canonical (as the crate's `STANDARD` engine refuses it).
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 

@@ -8,13 +8,16 @@
 //! |---|---|
 //! | `asyncio.run(main())` | [`run`] / [`#[wasio::main]`](main) |
 //! | `asyncio.create_task(coro)` | [`spawn`] → [`JoinHandle`](runtime::JoinHandle) (`.await`, `abort`) |
+//! | `create_task(coro, name=...)`, `current_task()`, `all_tasks()` | [`spawn_named`], [`runtime::current_task`], [`runtime::all_tasks`] |
 //! | `asyncio.TaskGroup` | [`runtime::TaskGroup`] |
 //! | `asyncio.sleep(s)`, `asyncio.sleep(0)` | [`time::sleep`], [`yield_now`] |
 //! | `asyncio.wait_for(aw, timeout)` | [`time::timeout`] → `Result<T, `[`time::Elapsed`]`>` |
 //! | `loop.time()` | [`time::Instant::now`] |
 //! | a periodic `while True: await asyncio.sleep(p)` | [`time::interval`] |
 //! | `asyncio.gather`, `asyncio.as_completed` | [`future::join_all`], [`future::as_completed`] |
-//! | `asyncio.Queue`, `Lock`, `Event`, `Semaphore`, `Barrier` | [`sync::Queue`], [`sync::Mutex`], [`sync::Event`], [`sync::Semaphore`], [`sync::Barrier`] |
+//! | `asyncio.wait`, `asyncio.shield` | [`future::wait`] with [`future::ReturnWhen`], [`future::select`], [`future::shield`] |
+//! | `asyncio.Queue`, `LifoQueue`, `PriorityQueue` | [`sync::Queue`], [`sync::LifoQueue`], [`sync::PriorityQueue`] |
+//! | `asyncio.Lock`, `Event`, `Condition`, `Semaphore`, `Barrier` | [`sync::Mutex`], [`sync::Event`], [`sync::Condition`], [`sync::Semaphore`], [`sync::Barrier`] |
 //! | `StreamReader` / `StreamWriter` | [`io`]: `AsyncRead`/`AsyncWrite` over WASI streams, [`io::stdin`] |
 //! | `asyncio.open_connection`, `start_server` | [`net::TcpStream::connect`], [`net::TcpListener`] |
 //! | `loop.create_datagram_endpoint`, `getaddrinfo` | [`net::UdpSocket`], [`net::lookup_host`] |
@@ -119,7 +122,7 @@ pub mod ws;
 #[cfg(all(wasio_p3, target_family = "wasm", not(target_feature = "atomics")))]
 pub use runtime::run_async;
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
-pub use runtime::{run, spawn, yield_now};
+pub use runtime::{run, spawn, spawn_named, yield_now};
 
 /// Exports an HTTP application as the component's wasi:http handler, so that `wasmtime
 /// serve` (or any wasi:http host) runs it: one line in the component's crate.

@@ -1,5 +1,5 @@
-//! A set of futures polled only when they are woken: the core of `join_all`, `race_all` and
-//! `as_completed`.
+//! A set of futures polled only when they are woken: the core of `join_all`, `race_all`,
+//! `as_completed` and `wait`.
 //!
 //! Each future gets a waker of its own that queues its index and wakes the task, so a wake-up
 //! costs one poll of the future that asked for it, not of every future in the set.
@@ -73,6 +73,14 @@ impl<F: Future> Unordered<F> {
     /// How many futures were given.
     pub(crate) fn len(&self) -> usize {
         self.futures.len()
+    }
+
+    /// The futures that have not completed, with their indices, in input order.
+    pub(crate) fn into_pending(self) -> impl Iterator<Item = (usize, Pin<Box<F>>)> {
+        self.futures
+            .into_iter()
+            .enumerate()
+            .filter_map(|(index, future)| Some((index, future?)))
     }
 
     /// The next future to complete, with its index; `None` once all have. Polls at most as

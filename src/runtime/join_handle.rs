@@ -1,7 +1,9 @@
 //! The handle to a spawned task: await its output, abort it, or drop it to detach.
 
+use std::cell::Cell;
 use std::fmt;
 use std::future::Future;
+use std::num::NonZeroU64;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
@@ -34,6 +36,52 @@ impl fmt::Display for JoinError {
 }
 
 impl std::error::Error for JoinError {}
+
+/// A task's id: unique among the tasks of this thread (every event loop's), in the order they
+/// were spawned; asyncio's default task names are `Task-<id>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TaskId(NonZeroU64);
+
+impl TaskId {
+    /// The id of the next task spawned on this thread.
+    #[inline]
+    pub(crate) fn next() -> TaskId {
+        thread_local! {
+            static LAST: Cell<u64> = const { Cell::new(0) };
+        }
+        let id = LAST.with(|last| {
+            let id = last.get() + 1;
+            last.set(id);
+            id
+        });
+        TaskId(NonZeroU64::new(id).expect("counts up from 1"))
+    }
+
+    /// The id as a number.
+    pub fn as_u64(self) -> u64 {
+        self.0.get()
+    }
+}
+
+impl fmt::Display for TaskId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+#[cfg(panic = "unwind")]
+/// How a task is shown in messages: `task 3 "fetch"`, or `task 3` without a name.
+pub(crate) struct Label<'a>(pub(crate) TaskId, pub(crate) Option<&'a str>);
+
+#[cfg(panic = "unwind")]
+impl fmt::Display for Label<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.1 {
+            Some(name) => write!(f, "task {} {name:?}", self.0),
+            None => write!(f, "task {}", self.0),
+        }
+    }
+}
 
 /// An owned permission to await a spawned task's output (`asyncio.Task`).
 ///
@@ -77,6 +125,17 @@ impl<T> JoinHandle<T> {
         self.task.is_finished()
     }
 
+    /// The task's id (asyncio's default names are `Task-<id>`).
+    pub fn id(&self) -> TaskId {
+        self.task.id()
+    }
+
+    /// The name the task was spawned with ([`spawn_named`](crate::runtime::spawn_named));
+    /// `None` for [`spawn`](crate::spawn).
+    pub fn name(&self) -> Option<&str> {
+        self.task.name()
+    }
+
     /// A handle that can abort the task from elsewhere while this one is awaited.
     ///
     /// ```
@@ -94,13 +153,30 @@ impl<T> JoinHandle<T> {
     }
 }
 
-/// Aborts a task without owning its output; see [`JoinHandle::abort_handle`].
+/// A task without its output: abort it, see whether it finished, its id and name. From
+/// [`JoinHandle::abort_handle`], [`current_task`](crate::runtime::current_task) (asyncio's
+/// `current_task()`, whose `cancel()` is [`abort`](Self::abort)) and
+/// [`all_tasks`](crate::runtime::all_tasks).
 #[derive(Clone)]
 pub struct AbortHandle {
     task: Rc<dyn Cancel>,
 }
 
 impl AbortHandle {
+    pub(crate) fn new(task: Rc<dyn Cancel>) -> Self {
+        AbortHandle { task }
+    }
+
+    /// The task's id.
+    pub fn id(&self) -> TaskId {
+        self.task.id()
+    }
+
+    /// The name the task was spawned with, if any.
+    pub fn name(&self) -> Option<&str> {
+        self.task.name()
+    }
+
     /// Cancels the task, as [`JoinHandle::abort`] (its destructors run inside this call).
     pub fn abort(&self) {
         self.task.cancel(JoinError::Aborted);
@@ -115,6 +191,8 @@ impl AbortHandle {
 impl fmt::Debug for AbortHandle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AbortHandle")
+            .field("id", &self.id().0)
+            .field("name", &self.name())
             .field("finished", &self.is_finished())
             .finish()
     }
@@ -131,6 +209,8 @@ impl<T> Future for JoinHandle<T> {
 impl<T> fmt::Debug for JoinHandle<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("JoinHandle")
+            .field("id", &self.id().0)
+            .field("name", &self.name())
             .field("finished", &self.is_finished())
             .finish()
     }

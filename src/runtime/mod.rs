@@ -5,6 +5,7 @@
 //! |---|---|
 //! | `asyncio.run(main())` | [`run`] / `#[wasio::main]` |
 //! | `asyncio.create_task(coro)` | [`spawn`] → [`JoinHandle`] |
+//! | `create_task(coro, name=...)`, `current_task()`, `all_tasks()` | [`spawn_named`], [`current_task`], [`all_tasks`] (with [`TaskId`]s) |
 //! | `task.cancel()`, `task.done()` | [`JoinHandle::abort`], [`JoinHandle::is_finished`] |
 //! | `asyncio.TaskGroup` | [`TaskGroup`] |
 //! | `await asyncio.sleep(0)` | [`yield_now`] |
@@ -27,7 +28,7 @@ mod join_handle;
 mod run;
 pub(crate) mod state;
 mod stats;
-mod task;
+pub(crate) mod task;
 mod task_group;
 pub(crate) mod timers;
 pub(crate) mod unwind;
@@ -36,12 +37,12 @@ mod yield_now;
 
 #[cfg(not(wasio_p3))]
 pub use crate::sys::pollable::{AsyncPollable, Wait, WaitFor, wait_for};
-pub use join_handle::{AbortHandle, JoinError, JoinHandle};
+pub use join_handle::{AbortHandle, JoinError, JoinHandle, TaskId};
 #[cfg(wasio_p3)]
 pub use run::run_async;
 pub use run::{Builder, run};
-pub use stats::{Stats, stats};
-pub use task::spawn;
+pub use stats::{Stats, all_tasks, current_task, stats};
+pub use task::{spawn, spawn_named};
 pub use task_group::{GroupClosed, GroupSpawner, TaskGroup};
 pub use yield_now::{YieldNow, yield_now};
 

@@ -8,6 +8,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
+use std::ptr::NonNull;
 use std::rc::Rc;
 
 use slab::Slab;
@@ -26,6 +27,9 @@ pub(crate) struct State {
     pub(crate) parked: RefCell<Slab<Rc<dyn Runnable>>>,
     /// Spawned tasks that have neither finished nor been cancelled.
     pub(crate) live: Cell<usize>,
+    /// The task being polled, if any (not the root future): set by the task around its poll,
+    /// while the task's `Rc` is alive.
+    pub(crate) current: Cell<Option<NonNull<dyn Runnable>>>,
     /// Every pending `Sleep`, by deadline.
     pub(crate) timers: Timers,
     /// Cooperative budget left to the task being polled (see `coop`).
@@ -62,6 +66,7 @@ impl State {
             queue: RefCell::new(VecDeque::new()),
             parked: RefCell::new(Slab::new()),
             live: Cell::new(0),
+            current: Cell::new(None),
             timers: Timers::new(id),
             budget: Cell::new(task_budget),
             task_budget: Cell::new(task_budget),

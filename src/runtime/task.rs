@@ -1,13 +1,16 @@
-//! A spawned task: one allocation holding its future (later its output) and its flags.
+//! A spawned task: one allocation holding its future (later its output), its flags, its id
+//! and its name.
 
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
+use std::ptr::NonNull;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 use super::coop;
-use super::join_handle::{JoinError, JoinHandle};
+use super::join_handle::{JoinError, JoinHandle, TaskId};
 use super::state::{self, State};
 use super::waker::{Wake, WakerRef};
 
@@ -17,6 +20,10 @@ pub(crate) trait Cancel {
     fn cancel(&self, why: JoinError);
     /// Finished or cancelled.
     fn is_finished(&self) -> bool;
+    /// The task's id, unique on this thread.
+    fn id(&self) -> TaskId;
+    /// The name it was spawned with, if any.
+    fn name(&self) -> Option<&str>;
 }
 
 /// What the run queue and the live-task registry hold: a task of any future type.
@@ -40,6 +47,8 @@ enum Stage<F: Future> {
 pub(crate) struct Task<F: Future> {
     /// The event loop the task runs on: where a wake-up queues it.
     scope: Rc<State>,
+    id: TaskId,
+    name: Option<Cow<'static, str>>,
     /// In the run queue (so another wake must not queue it again).
     scheduled: Cell<bool>,
     /// Finished or cancelled: nothing left to poll.
@@ -76,9 +85,50 @@ pub fn spawn<F>(future: F) -> JoinHandle<F::Output>
 where
     F: Future + 'static,
 {
-    let scope = state::current("wasio::spawn");
+    spawn_task(None, future, "wasio::spawn")
+}
+
+/// Starts `future` as a task named `name` (`asyncio.create_task(coro, name=...)`): otherwise
+/// [`spawn`]. The name is for people: [`JoinHandle::name`], [`current_task`](crate::runtime::current_task),
+/// [`all_tasks`](crate::runtime::all_tasks), the `Debug` of the task's handles and the line a
+/// panicking task leaves on stderr show it. A `&'static str` costs no allocation.
+///
+/// # Panics
+///
+/// When no wasio runtime is running on this thread.
+///
+/// # Example
+///
+/// ```
+/// # wasio::run(async {
+/// let task = wasio::runtime::spawn_named("answer", async {
+///     wasio::runtime::current_task().map(|task| task.name().map(str::to_owned))
+/// });
+/// assert_eq!(task.name(), Some("answer"));
+/// assert_eq!(task.await, Ok(Some(Some("answer".to_owned()))));
+/// # });
+/// ```
+pub fn spawn_named<F>(name: impl Into<Cow<'static, str>>, future: F) -> JoinHandle<F::Output>
+where
+    F: Future + 'static,
+{
+    spawn_task(Some(name.into()), future, "wasio::runtime::spawn_named")
+}
+
+#[inline]
+pub(crate) fn spawn_task<F>(
+    name: Option<Cow<'static, str>>,
+    future: F,
+    what: &str,
+) -> JoinHandle<F::Output>
+where
+    F: Future + 'static,
+{
+    let scope = state::current(what);
     let task = Rc::new(Task {
         scope,
+        id: TaskId::next(),
+        name,
         scheduled: Cell::new(true),
         done: Cell::new(false),
         cancel_requested: Cell::new(None),
@@ -146,6 +196,10 @@ impl<F: Future + 'static> Runnable for Task<F> {
         }
         let waker = WakerRef::new(&self);
         let (stage, scope) = (&self.stage, &self.scope);
+        // `current_task` finds the task while it polls; the previous one is put back after
+        // (none: a loop polls one task at a time, and the root future is no task).
+        let this: &(dyn Runnable + 'static) = &*self;
+        let previous = scope.current.replace(Some(NonNull::from(this)));
         let poll = || {
             let mut cx = Context::from_waker(&waker);
             let mut stage = stage.borrow_mut();
@@ -160,12 +214,22 @@ impl<F: Future + 'static> Runnable for Task<F> {
         };
         #[cfg(not(panic = "unwind"))]
         let poll = poll();
+        #[cfg(not(panic = "unwind"))]
+        scope.current.set(previous);
         // A panic unwinds out of the poll (releasing the stage's borrow): the task ends with
         // it, its future dropped, and the loop goes on.
         #[cfg(panic = "unwind")]
-        let poll = match super::unwind::catch(poll) {
+        let poll = super::unwind::catch(poll);
+        #[cfg(panic = "unwind")]
+        scope.current.set(previous);
+        #[cfg(panic = "unwind")]
+        let poll = match poll {
             Ok(poll) => poll,
-            Err(_) => {
+            Err(message) => {
+                eprintln!(
+                    "wasio: {} panicked ({message}); its JoinHandle yields JoinError::Panicked",
+                    super::join_handle::Label(self.id, self.name.as_deref())
+                );
                 *self.stage.borrow_mut() = Stage::Cancelled(JoinError::Panicked);
                 self.complete();
                 return;
@@ -208,6 +272,14 @@ impl<F: Future + 'static> Cancel for Task<F> {
 
     fn is_finished(&self) -> bool {
         self.done.get()
+    }
+
+    fn id(&self) -> TaskId {
+        self.id
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
     }
 }
 

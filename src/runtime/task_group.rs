@@ -1,5 +1,6 @@
 //! `TaskGroup`: tasks that succeed together or fail together (`asyncio.TaskGroup`).
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::fmt;
 use std::future::{Future, poll_fn};
@@ -7,7 +8,7 @@ use std::rc::{Rc, Weak};
 use std::task::{Poll, Waker};
 
 use super::join_handle::JoinHandle;
-use super::task::spawn;
+use super::task::spawn_task;
 
 /// A set of tasks awaited together; the first one to fail cancels the others.
 ///
@@ -92,7 +93,24 @@ impl<T: 'static, E: 'static> TaskGroup<T, E> {
     where
         F: Future<Output = Result<T, E>> + 'static,
     {
-        spawn_into(&self.shared, future)
+        spawn_into(&self.shared, None, future)
+    }
+
+    /// Starts `future` as a member named `name` (`tg.create_task(coro, name=...)`), as
+    /// [`spawn`](TaskGroup::spawn) and [`runtime::spawn_named`](crate::runtime::spawn_named).
+    ///
+    /// # Panics
+    ///
+    /// When no wasio runtime is running (as [`spawn`](crate::spawn)).
+    pub fn spawn_named<F>(
+        &self,
+        name: impl Into<Cow<'static, str>>,
+        future: F,
+    ) -> Result<(), GroupClosed>
+    where
+        F: Future<Output = Result<T, E>> + 'static,
+    {
+        spawn_into(&self.shared, Some(name.into()), future)
     }
 
     /// A handle that spawns into this group from anywhere, the group's own members included
@@ -145,6 +163,7 @@ impl<T: 'static, E: 'static> TaskGroup<T, E> {
 
 fn spawn_into<T: 'static, E: 'static, F>(
     shared: &Rc<RefCell<Members<T, E>>>,
+    name: Option<Cow<'static, str>>,
     future: F,
 ) -> Result<(), GroupClosed>
 where
@@ -155,10 +174,11 @@ where
     }
     let index = shared.borrow().outputs.len();
     let group = Rc::downgrade(shared);
-    let handle = spawn(async move {
+    let member = async move {
         let result = future.await;
         report(&group, index, result);
-    });
+    };
+    let handle = spawn_task(name, member, "TaskGroup::spawn");
     let mut members = shared.borrow_mut();
     members.running.push(Some(handle));
     members.outputs.push(None);
@@ -183,7 +203,24 @@ impl<T: 'static, E: 'static> GroupSpawner<T, E> {
         F: Future<Output = Result<T, E>> + 'static,
     {
         let shared = self.shared.upgrade().ok_or(GroupClosed)?;
-        spawn_into(&shared, future)
+        spawn_into(&shared, None, future)
+    }
+
+    /// Starts `future` as a member named `name`, as [`TaskGroup::spawn_named`].
+    ///
+    /// # Panics
+    ///
+    /// When no wasio runtime is running (as [`spawn`](crate::spawn)).
+    pub fn spawn_named<F>(
+        &self,
+        name: impl Into<Cow<'static, str>>,
+        future: F,
+    ) -> Result<(), GroupClosed>
+    where
+        F: Future<Output = Result<T, E>> + 'static,
+    {
+        let shared = self.shared.upgrade().ok_or(GroupClosed)?;
+        spawn_into(&shared, Some(name.into()), future)
     }
 }
 

@@ -86,6 +86,11 @@ impl<T: ?Sized> Mutex<T> {
         self.value.get_mut()
     }
 
+    /// Whether `guard` locks this mutex (and not another).
+    pub(super) fn owns(&self, guard: &MutexGuard<'_, T>) -> bool {
+        std::ptr::addr_eq(&*guard.value, self.value.as_ptr())
+    }
+
     fn guard<'a>(&'a self, permit: SemaphorePermit<'a>) -> MutexGuard<'a, T> {
         MutexGuard {
             // The permit is the only one, so nothing else borrows the value.

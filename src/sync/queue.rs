@@ -1,7 +1,14 @@
-//! `Queue`: a FIFO queue shared by producers and consumers (`asyncio.Queue`).
+//! `Queue`, `LifoQueue` and `PriorityQueue`: queues shared by producers and consumers
+//! (`asyncio.Queue`, `LifoQueue`, `PriorityQueue`).
+//!
+//! The three are one machinery: waiters, reservations, `close`, `task_done`/`join` live in
+//! `Core<T, O>`, and the order (`QueueOrder`: `Fifo`, `Lifo`, `Priority`) only decides where
+//! an item is stored and which one comes out next, as asyncio's subclasses override `_put`
+//! and `_get`. Everything is monomorphised: `Queue` costs what it cost as a FIFO alone.
 
 use std::cell::RefCell;
-use std::collections::VecDeque;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -11,6 +18,105 @@ use std::task::{Context, Poll};
 use super::value_error::value_error;
 use super::wait_list::{Turn, WaitList, Wakers};
 use crate::runtime::poll_proceed;
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// Which item a queue hands out next: [`Fifo`] ([`Queue`]), [`Lifo`] ([`LifoQueue`]) or
+/// [`Priority`] ([`PriorityQueue`]). It appears in the types of the queues' futures
+/// (`Get<'_, T, Lifo>`); its methods are wasio's own (the trait is sealed).
+pub trait QueueOrder<T>: sealed::Sealed {
+    #[doc(hidden)]
+    type Items;
+    #[doc(hidden)]
+    const NAME: &'static str;
+    #[doc(hidden)]
+    fn new_items() -> Self::Items;
+    #[doc(hidden)]
+    fn push(items: &mut Self::Items, item: T);
+    #[doc(hidden)]
+    fn pop(items: &mut Self::Items) -> Option<T>;
+    #[doc(hidden)]
+    fn len(items: &Self::Items) -> usize;
+}
+
+/// First in, first out: the order of [`Queue`].
+#[derive(Debug)]
+pub enum Fifo {}
+
+/// Last in, first out: the order of [`LifoQueue`].
+#[derive(Debug)]
+pub enum Lifo {}
+
+/// Smallest first: the order of [`PriorityQueue`].
+#[derive(Debug)]
+pub enum Priority {}
+
+impl sealed::Sealed for Fifo {}
+impl sealed::Sealed for Lifo {}
+impl sealed::Sealed for Priority {}
+
+impl<T> QueueOrder<T> for Fifo {
+    type Items = VecDeque<T>;
+    const NAME: &'static str = "Queue";
+    fn new_items() -> Self::Items {
+        VecDeque::new()
+    }
+    #[inline]
+    fn push(items: &mut Self::Items, item: T) {
+        items.push_back(item);
+    }
+    #[inline]
+    fn pop(items: &mut Self::Items) -> Option<T> {
+        items.pop_front()
+    }
+    #[inline]
+    fn len(items: &Self::Items) -> usize {
+        items.len()
+    }
+}
+
+impl<T> QueueOrder<T> for Lifo {
+    type Items = Vec<T>;
+    const NAME: &'static str = "LifoQueue";
+    fn new_items() -> Self::Items {
+        Vec::new()
+    }
+    #[inline]
+    fn push(items: &mut Self::Items, item: T) {
+        items.push(item);
+    }
+    #[inline]
+    fn pop(items: &mut Self::Items) -> Option<T> {
+        items.pop()
+    }
+    #[inline]
+    fn len(items: &Self::Items) -> usize {
+        items.len()
+    }
+}
+
+impl<T: Ord> QueueOrder<T> for Priority {
+    /// A max-heap of reversed items: the smallest on top, as in asyncio's `heapq`.
+    type Items = BinaryHeap<Reverse<T>>;
+    const NAME: &'static str = "PriorityQueue";
+    fn new_items() -> Self::Items {
+        BinaryHeap::new()
+    }
+    #[inline]
+    fn push(items: &mut Self::Items, item: T) {
+        items.push(Reverse(item));
+    }
+    #[inline]
+    fn pop(items: &mut Self::Items) -> Option<T> {
+        items.pop().map(|Reverse(item)| item)
+    }
+    #[inline]
+    fn len(items: &Self::Items) -> usize {
+        items.len()
+    }
+}
 
 /// A first-in first-out queue for many producers and many consumers (`asyncio.Queue`).
 ///
@@ -23,6 +129,9 @@ use crate::runtime::poll_proceed;
 /// waiter, and lets consumers drain what is left before they see
 /// [`QueueClosed`]. [`task_done`](Queue::task_done) and [`join`](Queue::join) track
 /// when every item put has been processed. Clones share the same queue.
+///
+/// [`LifoQueue`] and [`PriorityQueue`] are the same queue handing out its items in another
+/// order.
 ///
 /// ```
 /// # wasio::run(async {
@@ -49,11 +158,61 @@ use crate::runtime::poll_proceed;
 /// # });
 /// ```
 pub struct Queue<T> {
-    shared: Rc<RefCell<Inner<T>>>,
+    core: Core<T, Fifo>,
 }
 
-struct Inner<T> {
-    items: VecDeque<T>,
+/// A last-in first-out queue (`asyncio.LifoQueue`): [`get`](LifoQueue::get) takes the item
+/// put most recently. Otherwise a [`Queue`]: bounded or not, `close`, `task_done`/`join`,
+/// waiters served in arrival order, and a dropped waiting `get` or `put` loses nothing.
+///
+/// ```
+/// # wasio::run(async {
+/// use wasio::sync::LifoQueue;
+///
+/// let stack = LifoQueue::unbounded();
+/// for n in 1..=3 {
+///     stack.put(n).await.unwrap();
+/// }
+/// assert_eq!(stack.get().await, Ok(3));
+/// assert_eq!(stack.get().await, Ok(2));
+/// # });
+/// ```
+pub struct LifoQueue<T> {
+    core: Core<T, Lifo>,
+}
+
+/// A queue that hands out its smallest item first (`asyncio.PriorityQueue`, a binary heap
+/// as asyncio's `heapq`). Otherwise a [`Queue`]: bounded or not, `close`,
+/// `task_done`/`join`, waiters served in arrival order, and a dropped waiting `get` or `put`
+/// loses nothing.
+///
+/// Items are typically `(priority, data)` tuples, as in asyncio. Equal items come out in no
+/// particular order; add a sequence number (`(priority, seq, data)`) to keep equal priorities
+/// first-in first-out.
+///
+/// ```
+/// # wasio::run(async {
+/// use wasio::sync::PriorityQueue;
+///
+/// let jobs = PriorityQueue::unbounded();
+/// jobs.put((2, "later")).await.unwrap();
+/// jobs.put((0, "urgent")).await.unwrap();
+/// jobs.put((1, "soon")).await.unwrap();
+/// assert_eq!(jobs.get().await, Ok((0, "urgent")));
+/// assert_eq!(jobs.get().await, Ok((1, "soon")));
+/// # });
+/// ```
+pub struct PriorityQueue<T: Ord> {
+    core: Core<T, Priority>,
+}
+
+/// What the three queues share: their state, behind one `Rc`.
+struct Core<T, O: QueueOrder<T>> {
+    shared: Rc<RefCell<Inner<T, O>>>,
+}
+
+struct Inner<T, O: QueueOrder<T>> {
+    items: O::Items,
     /// `usize::MAX` when unbounded.
     capacity: usize,
     closed: bool,
@@ -70,14 +229,18 @@ struct Inner<T> {
     joiners: WaitList<()>,
 }
 
-impl<T> Inner<T> {
+impl<T, O: QueueOrder<T>> Inner<T, O> {
+    fn len(&self) -> usize {
+        O::len(&self.items)
+    }
+
     fn free_items(&self) -> usize {
-        self.items.len() - self.reserved_items
+        self.len() - self.reserved_items
     }
 
     fn free_slots(&self) -> usize {
         self.capacity
-            .saturating_sub(self.items.len() + self.reserved_slots)
+            .saturating_sub(self.len() + self.reserved_slots)
     }
 
     /// Promises items to waiting consumers and slots to waiting producers, in arrival order;
@@ -111,23 +274,23 @@ impl<T> Inner<T> {
     }
 
     fn push(&mut self, item: T) -> Wakers {
-        self.items.push_back(item);
+        O::push(&mut self.items, item);
         self.unfinished += 1;
         self.serve()
     }
 
-    /// Takes the item at the front; returns it with the wakers of the waiters its slot serves.
+    /// Takes the next item; returns it with the wakers of the waiters its slot serves.
     fn pop(&mut self) -> (Option<T>, Wakers) {
-        let item = self.items.pop_front();
+        let item = O::pop(&mut self.items);
         (item, self.serve())
     }
 }
 
-/// The error of [`Queue::put`] on a closed queue; it gives the item back.
+/// The error of `put` on a closed queue; it gives the item back.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct PutError<T>(pub T);
 
-/// The error of [`Queue::try_put`]; it gives the item back.
+/// The error of `try_put`; it gives the item back.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum TryPutError<T> {
     /// The queue is full (or producers are already waiting for room).
@@ -136,11 +299,11 @@ pub enum TryPutError<T> {
     Closed(T),
 }
 
-/// The error of [`Queue::get`]: the queue is closed and empty.
+/// The error of `get`: the queue is closed and empty.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct QueueClosed;
 
-/// The error of [`Queue::try_get`].
+/// The error of `try_get`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TryGetError {
     /// No item is available now.
@@ -149,7 +312,7 @@ pub enum TryGetError {
     Closed,
 }
 
-/// The error of [`Queue::task_done`] called more times than items were put.
+/// The error of `task_done` called more times than items were put.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TaskDoneError;
 
@@ -211,22 +374,16 @@ impl fmt::Display for TaskDoneError {
 
 impl std::error::Error for TaskDoneError {}
 
-impl<T> Queue<T> {
-    /// A queue holding at most `maxsize` items; `0` means no limit, as in asyncio.
-    pub fn new(maxsize: usize) -> Self {
-        Self::with_capacity(if maxsize == 0 { None } else { Some(maxsize) })
+impl<T, O: QueueOrder<T>> Core<T, O> {
+    fn new(maxsize: usize) -> Self {
+        Self::with_capacity(if maxsize == 0 { usize::MAX } else { maxsize })
     }
 
-    /// A queue with no limit: `put` never waits.
-    pub fn unbounded() -> Self {
-        Self::with_capacity(None)
-    }
-
-    fn with_capacity(capacity: Option<usize>) -> Self {
-        Queue {
+    fn with_capacity(capacity: usize) -> Self {
+        Core {
             shared: Rc::new(RefCell::new(Inner {
-                items: VecDeque::new(),
-                capacity: capacity.unwrap_or(usize::MAX),
+                items: O::new_items(),
+                capacity,
                 closed: false,
                 getters: WaitList::new(),
                 putters: WaitList::new(),
@@ -238,18 +395,15 @@ impl<T> Queue<T> {
         }
     }
 
-    /// Puts `item` at the back, waiting while the queue is full. Fails (giving the item back)
-    /// once the queue is closed.
-    pub fn put(&self, item: T) -> Put<'_, T> {
+    fn put(&self, item: T) -> Put<'_, T, O> {
         Put {
-            queue: self,
+            shared: &self.shared,
             item: Some(item),
             key: None,
         }
     }
 
-    /// Puts `item` if there is room now.
-    pub fn try_put(&self, item: T) -> Result<(), TryPutError<T>> {
+    fn try_put(&self, item: T) -> Result<(), TryPutError<T>> {
         let mut inner = self.shared.borrow_mut();
         if inner.closed {
             return Err(TryPutError::Closed(item));
@@ -263,17 +417,14 @@ impl<T> Queue<T> {
         Ok(())
     }
 
-    /// Takes the item at the front, waiting while the queue is empty. Once the queue is closed
-    /// and drained, fails with [`QueueClosed`].
-    pub fn get(&self) -> Get<'_, T> {
+    fn get(&self) -> Get<'_, T, O> {
         Get {
-            queue: self,
+            shared: &self.shared,
             key: None,
         }
     }
 
-    /// Takes the item at the front if one is available now.
-    pub fn try_get(&self) -> Result<T, TryGetError> {
+    fn try_get(&self) -> Result<T, TryGetError> {
         let mut inner = self.shared.borrow_mut();
         if inner.getters.is_empty() && inner.free_items() > 0 {
             let (item, woken) = inner.pop();
@@ -288,9 +439,7 @@ impl<T> Queue<T> {
         })
     }
 
-    /// Closes the queue (asyncio's `shutdown`): later puts fail, waiting producers get their
-    /// items back, and consumers receive what is left, then [`QueueClosed`].
-    pub fn close(&self) {
+    fn close(&self) {
         let woken = {
             let mut inner = self.shared.borrow_mut();
             inner.closed = true;
@@ -299,13 +448,11 @@ impl<T> Queue<T> {
         woken.wake();
     }
 
-    /// Whether [`close`](Queue::close) was called.
-    pub fn is_closed(&self) -> bool {
+    fn is_closed(&self) -> bool {
         self.shared.borrow().closed
     }
 
-    /// Marks one item taken with `get` as processed (asyncio's `task_done`).
-    pub fn task_done(&self) -> Result<(), TaskDoneError> {
+    fn task_done(&self) -> Result<(), TaskDoneError> {
         let mut inner = self.shared.borrow_mut();
         if inner.unfinished == 0 {
             return Err(TaskDoneError);
@@ -321,49 +468,30 @@ impl<T> Queue<T> {
         Ok(())
     }
 
-    /// Waits until every item put has been marked done with [`task_done`](Queue::task_done).
-    pub fn join(&self) -> Join<'_, T> {
+    fn join(&self) -> Join<'_, T, O> {
         Join {
-            queue: self,
+            shared: &self.shared,
             key: None,
         }
     }
 
-    /// Items in the queue (asyncio's `qsize`).
-    pub fn len(&self) -> usize {
-        self.shared.borrow().items.len()
+    fn len(&self) -> usize {
+        self.shared.borrow().len()
     }
 
-    /// Whether the queue holds no item.
-    pub fn is_empty(&self) -> bool {
-        self.shared.borrow().items.is_empty()
-    }
-
-    /// Whether a `put` would have to wait.
-    pub fn is_full(&self) -> bool {
+    fn is_full(&self) -> bool {
         self.shared.borrow().free_slots() == 0
     }
 
-    /// The most items the queue holds; `None` when unbounded.
-    pub fn capacity(&self) -> Option<usize> {
+    fn capacity(&self) -> Option<usize> {
         let capacity = self.shared.borrow().capacity;
         (capacity != usize::MAX).then_some(capacity)
     }
-}
 
-impl<T> Clone for Queue<T> {
-    fn clone(&self) -> Self {
-        Queue {
-            shared: self.shared.clone(),
-        }
-    }
-}
-
-impl<T> fmt::Debug for Queue<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inner = self.shared.borrow();
-        f.debug_struct("Queue")
-            .field("len", &inner.items.len())
+        f.debug_struct(O::NAME)
+            .field("len", &inner.len())
             .field("capacity", &self.capacity())
             .field("closed", &inner.closed)
             .field("getters", &inner.getters.len())
@@ -372,24 +500,125 @@ impl<T> fmt::Debug for Queue<T> {
     }
 }
 
-/// The future of [`Queue::put`].
+/// The public methods of a queue type, each handing over to `Core`: written once for the
+/// three (`$next` says which item `get` takes).
+macro_rules! queue_methods {
+    ($Queue:ident $(: $bound:path)?, $Order:ident, $next:literal) => {
+        impl<T $(: $bound)?> $Queue<T> {
+            /// A queue holding at most `maxsize` items; `0` means no limit, as in asyncio.
+            pub fn new(maxsize: usize) -> Self {
+                $Queue { core: Core::new(maxsize) }
+            }
+
+            /// A queue with no limit: `put` never waits.
+            pub fn unbounded() -> Self {
+                $Queue { core: Core::new(0) }
+            }
+
+            /// Puts `item` in the queue, waiting while the queue is full. Fails (giving the
+            /// item back) once the queue is closed.
+            pub fn put(&self, item: T) -> Put<'_, T, $Order> {
+                self.core.put(item)
+            }
+
+            /// Puts `item` if there is room now and no producer is waiting.
+            pub fn try_put(&self, item: T) -> Result<(), TryPutError<T>> {
+                self.core.try_put(item)
+            }
+
+            #[doc = concat!("Takes ", $next, ", waiting while the queue is empty. Once the queue")]
+            /// is closed and drained, fails with [`QueueClosed`].
+            pub fn get(&self) -> Get<'_, T, $Order> {
+                self.core.get()
+            }
+
+            #[doc = concat!("Takes ", $next, " if one is available now and no consumer is waiting.")]
+            pub fn try_get(&self) -> Result<T, TryGetError> {
+                self.core.try_get()
+            }
+
+            /// Closes the queue (asyncio's `shutdown`): later puts fail, waiting producers get
+            /// their items back, and consumers receive what is left, then [`QueueClosed`].
+            pub fn close(&self) {
+                self.core.close()
+            }
+
+            /// Whether `close` was called.
+            pub fn is_closed(&self) -> bool {
+                self.core.is_closed()
+            }
+
+            /// Marks one item taken with `get` as processed (asyncio's `task_done`).
+            pub fn task_done(&self) -> Result<(), TaskDoneError> {
+                self.core.task_done()
+            }
+
+            /// Waits until every item put has been marked done with `task_done`.
+            pub fn join(&self) -> Join<'_, T, $Order> {
+                self.core.join()
+            }
+
+            /// Items in the queue (asyncio's `qsize`).
+            pub fn len(&self) -> usize {
+                self.core.len()
+            }
+
+            /// Whether the queue holds no item.
+            pub fn is_empty(&self) -> bool {
+                self.core.len() == 0
+            }
+
+            /// Whether a `put` would have to wait.
+            pub fn is_full(&self) -> bool {
+                self.core.is_full()
+            }
+
+            /// The most items the queue holds; `None` when unbounded.
+            pub fn capacity(&self) -> Option<usize> {
+                self.core.capacity()
+            }
+        }
+
+        impl<T $(: $bound)?> Clone for $Queue<T> {
+            fn clone(&self) -> Self {
+                $Queue {
+                    core: Core {
+                        shared: self.core.shared.clone(),
+                    },
+                }
+            }
+        }
+
+        impl<T $(: $bound)?> fmt::Debug for $Queue<T> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.core.fmt(f)
+            }
+        }
+    };
+}
+
+queue_methods!(Queue, Fifo, "the item at the front (the oldest)");
+queue_methods!(LifoQueue, Lifo, "the item put last");
+queue_methods!(PriorityQueue: Ord, Priority, "the smallest item");
+
+/// The future of `put` ([`Queue::put`], [`LifoQueue::put`], [`PriorityQueue::put`]).
 #[must_use = "futures do nothing unless polled or .awaited"]
-pub struct Put<'a, T> {
-    queue: &'a Queue<T>,
+pub struct Put<'a, T, O: QueueOrder<T> = Fifo> {
+    shared: &'a RefCell<Inner<T, O>>,
     item: Option<T>,
     key: Option<usize>,
 }
 
 // The item is only moved, never pinned.
-impl<T> Unpin for Put<'_, T> {}
+impl<T, O: QueueOrder<T>> Unpin for Put<'_, T, O> {}
 
-impl<T> Future for Put<'_, T> {
+impl<T, O: QueueOrder<T>> Future for Put<'_, T, O> {
     type Output = Result<(), PutError<T>>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         std::task::ready!(poll_proceed(cx));
         let this = &mut *self;
-        let mut inner = this.queue.shared.borrow_mut();
+        let mut inner = this.shared.borrow_mut();
         let may_put = match this.key.map(|key| inner.putters.turn(key, cx.waker())) {
             Some(Turn::Waiting(old)) => {
                 drop(inner);
@@ -423,10 +652,10 @@ impl<T> Future for Put<'_, T> {
     }
 }
 
-impl<T> Drop for Put<'_, T> {
+impl<T, O: QueueOrder<T>> Drop for Put<'_, T, O> {
     fn drop(&mut self) {
         let Some(key) = self.key else { return };
-        let mut inner = self.queue.shared.borrow_mut();
+        let mut inner = self.shared.borrow_mut();
         if inner.putters.remove(key) {
             // The slot promised to this producer goes to the next one.
             inner.reserved_slots -= 1;
@@ -437,7 +666,7 @@ impl<T> Drop for Put<'_, T> {
     }
 }
 
-impl<T> fmt::Debug for Put<'_, T> {
+impl<T, O: QueueOrder<T>> fmt::Debug for Put<'_, T, O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Put")
             .field("waiting", &self.key.is_some())
@@ -445,20 +674,20 @@ impl<T> fmt::Debug for Put<'_, T> {
     }
 }
 
-/// The future of [`Queue::get`].
+/// The future of `get` ([`Queue::get`], [`LifoQueue::get`], [`PriorityQueue::get`]).
 #[must_use = "futures do nothing unless polled or .awaited"]
-pub struct Get<'a, T> {
-    queue: &'a Queue<T>,
+pub struct Get<'a, T, O: QueueOrder<T> = Fifo> {
+    shared: &'a RefCell<Inner<T, O>>,
     key: Option<usize>,
 }
 
-impl<T> Future for Get<'_, T> {
+impl<T, O: QueueOrder<T>> Future for Get<'_, T, O> {
     type Output = Result<T, QueueClosed>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         std::task::ready!(poll_proceed(cx));
         let this = &mut *self;
-        let mut inner = this.queue.shared.borrow_mut();
+        let mut inner = this.shared.borrow_mut();
         let reserved = match this.key.map(|key| inner.getters.turn(key, cx.waker())) {
             Some(Turn::Waiting(old)) => {
                 drop(inner);
@@ -490,10 +719,10 @@ impl<T> Future for Get<'_, T> {
     }
 }
 
-impl<T> Drop for Get<'_, T> {
+impl<T, O: QueueOrder<T>> Drop for Get<'_, T, O> {
     fn drop(&mut self) {
         let Some(key) = self.key else { return };
-        let mut inner = self.queue.shared.borrow_mut();
+        let mut inner = self.shared.borrow_mut();
         if inner.getters.remove(key) {
             // The item reserved for this consumer goes to the next one.
             inner.reserved_items -= 1;
@@ -504,7 +733,7 @@ impl<T> Drop for Get<'_, T> {
     }
 }
 
-impl<T> fmt::Debug for Get<'_, T> {
+impl<T, O: QueueOrder<T>> fmt::Debug for Get<'_, T, O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Get")
             .field("waiting", &self.key.is_some())
@@ -512,20 +741,20 @@ impl<T> fmt::Debug for Get<'_, T> {
     }
 }
 
-/// The future of [`Queue::join`].
+/// The future of `join` ([`Queue::join`], [`LifoQueue::join`], [`PriorityQueue::join`]).
 #[must_use = "futures do nothing unless polled or .awaited"]
-pub struct Join<'a, T> {
-    queue: &'a Queue<T>,
+pub struct Join<'a, T, O: QueueOrder<T> = Fifo> {
+    shared: &'a RefCell<Inner<T, O>>,
     key: Option<usize>,
 }
 
-impl<T> Future for Join<'_, T> {
+impl<T, O: QueueOrder<T>> Future for Join<'_, T, O> {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         std::task::ready!(poll_proceed(cx));
         let this = &mut *self;
-        let mut inner = this.queue.shared.borrow_mut();
+        let mut inner = this.shared.borrow_mut();
         match this.key.map(|key| inner.joiners.turn(key, cx.waker())) {
             Some(Turn::Waiting(old)) => {
                 drop(inner);
@@ -546,15 +775,15 @@ impl<T> Future for Join<'_, T> {
     }
 }
 
-impl<T> Drop for Join<'_, T> {
+impl<T, O: QueueOrder<T>> Drop for Join<'_, T, O> {
     fn drop(&mut self) {
         if let Some(key) = self.key {
-            self.queue.shared.borrow_mut().joiners.remove(key);
+            self.shared.borrow_mut().joiners.remove(key);
         }
     }
 }
 
-impl<T> fmt::Debug for Join<'_, T> {
+impl<T, O: QueueOrder<T>> fmt::Debug for Join<'_, T, O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Join")
             .field("waiting", &self.key.is_some())

@@ -1,5 +1,16 @@
 //! Incremental UTF-8 validation: a text message is checked as its bytes arrive, so invalid
 //! text fails at the first bad byte, even in the middle of a frame, not at the message's end.
+//!
+//! The bytes are checked by `simdutf8` (its `compat` flavour, which says where the text broke
+//! off, as `std::str::from_utf8` does), with WebAssembly SIMD where the build enables
+//! `simd128` (wasio's does, and its README asks applications to); without it, simdutf8 falls
+//! back to the standard library's check. Measured under wasmtime 48 (release, `+simd128`), in
+//! MB/s, the standard library against simdutf8: 14 200 against 53 000 on 1 MiB of ASCII JSON,
+//! 800 against 4 900-5 200 on 16 KiB and 1 MiB of text mixing Latin, Cyrillic, CJK and emoji,
+//! and the same on 20 bytes (about 2 000 and 930). It adds 3.4 KB to a component that does
+//! WebSockets (`examples/ws_echo_server` 356 516 -> 359 952 bytes). This module keeps only the
+//! state a character split between two pieces needs (the `utf-8` crate tungstenite uses is an
+//! incremental decoder on the standard library's check, so no faster).
 
 /// Validates text fed in pieces split anywhere.
 #[derive(Debug, Default, Clone)]
@@ -35,7 +46,7 @@ impl Utf8Validator {
                 return Ok(());
             }
         }
-        match std::str::from_utf8(piece) {
+        match simdutf8::compat::from_utf8(piece) {
             Ok(_) => Ok(()),
             Err(error) if error.error_len().is_some() => Err(InvalidUtf8),
             Err(error) => {

@@ -144,3 +144,188 @@ async fn the_pairs_from_futures_lite_work_on_the_runtime() {
     assert_eq!(race(nap(30), nap(1)).await, 1);
     yield_now().await;
 }
+
+mod wait_select_shield {
+    use std::cell::Cell;
+    use std::pin::pin;
+    use std::rc::Rc;
+
+    use wasio::future::{Either, ReturnWhen, select, shield, wait};
+    use wasio::runtime::JoinError;
+    use wasio::time::{Instant, sleep, timeout};
+    use wasio::{spawn, yield_now};
+
+    use super::{MS, nap};
+
+    fn task(ms: u32) -> wasio::runtime::JoinHandle<u32> {
+        spawn(nap(ms))
+    }
+
+    #[wasio::test]
+    async fn wait_first_completed_returns_the_first_and_the_rest_pending() {
+        let (done, pending) = wait(
+            [task(60), task(10), task(40)],
+            ReturnWhen::FirstCompleted,
+            None,
+        )
+        .await;
+        assert_eq!(done, [(1, Ok(10))]);
+        let indices: Vec<usize> = pending.iter().map(|(index, _)| *index).collect();
+        assert_eq!(indices, [0, 2]);
+        let mut rest = Vec::new();
+        for (_, task) in pending {
+            rest.push(task.await.unwrap());
+        }
+        assert_eq!(rest, [60, 40], "the pending tasks went on");
+    }
+
+    #[wasio::test]
+    async fn wait_collects_every_future_already_done() {
+        let tasks = [task(0), task(0), task(50)];
+        sleep(10 * MS).await;
+        let (done, pending) = wait(tasks, ReturnWhen::FirstCompleted, None).await;
+        assert_eq!(done.len(), 2, "both finished tasks: {done:?}");
+        assert_eq!(pending.len(), 1);
+    }
+
+    #[wasio::test]
+    async fn wait_all_completed_in_completion_order() {
+        let start = Instant::now();
+        let (done, pending) = wait(
+            [task(30), task(10), task(20)],
+            ReturnWhen::AllCompleted,
+            None,
+        )
+        .await;
+        assert_eq!(done, [(1, Ok(10)), (2, Ok(20)), (0, Ok(30))]);
+        assert!(pending.is_empty());
+        assert!(start.elapsed() < 90 * MS);
+    }
+
+    #[wasio::test]
+    async fn wait_first_exception_returns_at_the_first_failure_or_when_all_are_done() {
+        let fallible = |ms: u32, ok: bool| {
+            Box::pin(async move {
+                sleep(ms * MS).await;
+                if ok { Ok(ms) } else { Err(ms) }
+            })
+        };
+        let (done, pending) = wait(
+            [fallible(5, true), fallible(15, false), fallible(80, true)],
+            ReturnWhen::first_error(),
+            None,
+        )
+        .await;
+        assert_eq!(done, [(0, Ok(5)), (1, Err(15))]);
+        assert_eq!(pending.len(), 1);
+        let (done, pending) = wait(
+            [fallible(5, true), fallible(15, true)],
+            ReturnWhen::first_error(),
+            None,
+        )
+        .await;
+        assert_eq!(done.len(), 2, "no failure: all completed");
+        assert!(pending.is_empty());
+        // Tasks that give a Result: their errors and their aborts both count.
+        let failing = spawn(async {
+            sleep(10 * MS).await;
+            Err::<u32, &str>("boom")
+        });
+        let slow = spawn(async {
+            sleep(200 * MS).await;
+            Ok::<u32, &str>(1)
+        });
+        let (done, pending) = wait(
+            [failing, slow],
+            ReturnWhen::FirstException(|r| !matches!(r, Ok(Ok(_)))),
+            None,
+        )
+        .await;
+        assert_eq!(done, [(0, Ok(Err("boom")))]);
+        pending[0].1.abort();
+    }
+
+    #[wasio::test]
+    async fn wait_with_a_timeout_returns_what_is_done_without_an_error() {
+        let start = Instant::now();
+        let (done, pending) = wait(
+            [task(10), task(500)],
+            ReturnWhen::AllCompleted,
+            Some(40 * MS),
+        )
+        .await;
+        assert_eq!(done, [(0, Ok(10))]);
+        assert_eq!(pending.len(), 1);
+        assert!(start.elapsed() < 300 * MS);
+        let (done, pending) = wait(
+            Vec::<wasio::runtime::JoinHandle<u32>>::new(),
+            ReturnWhen::FirstCompleted,
+            None,
+        )
+        .await;
+        assert!(
+            done.is_empty() && pending.is_empty(),
+            "an empty input returns at once"
+        );
+    }
+
+    #[wasio::test]
+    async fn select_returns_the_winner_and_gives_back_the_loser() {
+        let fast = pin!(async {
+            sleep(10 * MS).await;
+            "text"
+        });
+        let slow = pin!(nap(40));
+        match select(slow, fast).await {
+            Either::Right(("text", slow)) => assert_eq!(slow.await, 40, "the loser goes on"),
+            other => panic!(
+                "the fast one should win: {:?}",
+                matches!(other, Either::Left(_))
+            ),
+        }
+        // Biased: both ready, the first wins.
+        let both = select(std::future::ready(1u8), std::future::ready("b")).await;
+        assert!(matches!(both, Either::Left((1, _))));
+    }
+
+    #[wasio::test]
+    async fn a_shielded_future_outlives_a_timeout_and_its_output_can_still_be_had() {
+        let done = Rc::new(Cell::new(false));
+        let mut saved = {
+            let done = done.clone();
+            shield(async move {
+                sleep(30 * MS).await;
+                done.set(true);
+                "saved"
+            })
+        };
+        assert!(timeout(5 * MS, &mut saved).await.is_err());
+        assert!(!done.get());
+        assert_eq!(saved.await, Ok("saved"));
+        assert!(done.get());
+    }
+
+    #[wasio::test]
+    async fn a_shielded_future_outlives_the_task_that_awaited_it() {
+        let done = Rc::new(Cell::new(false));
+        let outer = {
+            let done = done.clone();
+            spawn(async move {
+                shield(async move {
+                    sleep(20 * MS).await;
+                    done.set(true);
+                })
+                .await
+            })
+        };
+        yield_now().await;
+        outer.abort();
+        assert_eq!(outer.await, Err(JoinError::Aborted));
+        sleep(40 * MS).await;
+        assert!(done.get(), "the shielded work finished");
+        // abort on the handle itself still cancels it.
+        let inner = shield(std::future::pending::<()>());
+        inner.abort();
+        assert_eq!(inner.await, Err(JoinError::Aborted));
+    }
+}

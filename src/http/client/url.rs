@@ -1,5 +1,13 @@
 //! URLs for the client: parsing, joining a reference onto a base (RFC 3986, section 5), and
 //! adding query parameters. Pure functions, no I/O.
+//!
+//! URLs are `http::Uri`s (the `http` crate parses them); only the joining of a reference onto a
+//! base (`ClientBuilder::base_url`, redirects) and the query are written here, rather than with
+//! the `url` crate, for component size: measured in release builds (`+simd128`), resolving
+//! references with `url::Url::join` adds 213 KB to `examples/http_client` (359 956 -> 572 763
+//! bytes) and 211 KB to `examples/http_server` (688 006 -> 899 191), which runs under `wasmtime
+//! serve`; most of it is IDNA's Unicode tables, which a client that passes host names on to the
+//! host's `outgoing-handler` has no use for.
 
 use http::Uri;
 use http::uri::{Authority, PathAndQuery, Scheme};

@@ -2,6 +2,7 @@
 
 mod fairness;
 mod lifecycle;
+mod names;
 // Only a build whose panics unwind can contain them (scripts/test makes one with nightly).
 #[cfg(panic = "unwind")]
 mod panics;
