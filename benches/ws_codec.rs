@@ -12,6 +12,9 @@
 //!   reads the same bytes from a `Read` (it copies them into its own read buffer) and `read()`
 //!   returns each message. Both unmask and hand out each payload as `Bytes`; the length of
 //!   every message is checked, and every payload is compared once before timing.
+//! - decode-text: the same with text frames of multilingual UTF-8 (Latin, Cyrillic, CJK and
+//!   emoji in JSON, cut to the size at a character boundary and padded with spaces), which
+//!   both codecs validate as the bytes arrive: what UTF-8 validation costs a codec.
 //! - encode: a client frames and masks binary messages. wasio: `encode` into a `Vec` cleared
 //!   after each message, with a key from a xorshift per frame. tungstenite: `send()` (write
 //!   and flush) into a `Write` that counts the bytes and drops them; it takes a key from
@@ -73,6 +76,25 @@ pub fn main() {
     let count = (PASS_BYTES / size.max(1)).clamp(1, MAX_FRAMES);
     let payload = pseudo_random_bytes(size, 0x9E37_79B9_7F4A_7C15);
     let mut pass: Box<dyn FnMut() -> usize> = match (peer.as_str(), workload.as_str()) {
+        ("wasio", "decode-text") | ("tungstenite", "decode-text") => {
+            let text = multilingual_text(size);
+            let wire = client_frames_of(0x81, &text, count);
+            let decode = if peer == "wasio" {
+                wasio_decode
+            } else {
+                tungstenite_decode
+            };
+            // Once, untimed: every message is the text, whole.
+            decode(&wire, count, &mut |data: &Bytes| {
+                assert_eq!(&data[..], &text[..])
+            });
+            Box::new(move || {
+                decode(&wire, count, &mut |data: &Bytes| {
+                    assert_eq!(data.len(), size);
+                    black_box(data);
+                })
+            })
+        }
         ("wasio", "decode") | ("tungstenite", "decode") => {
             let wire = client_frames(&payload, count);
             let decode = if peer == "wasio" {
@@ -202,8 +224,10 @@ fn wasio_decode(wire: &[u8], count: usize, check: &mut dyn FnMut(&Bytes)) -> usi
     let mut bytes = 0;
     loop {
         while let Some(message) = server.receive(&mut input).expect("valid frames") {
-            let Message::Binary(data) = message else {
-                panic!("a binary message was sent");
+            let data = match message {
+                Message::Binary(data) => data,
+                Message::Text(text) => text.into_bytes(),
+                _ => panic!("a data message was sent"),
             };
             check(&data);
             bytes += data.len();
@@ -280,8 +304,10 @@ fn tungstenite_decode(wire: &[u8], count: usize, check: &mut dyn FnMut(&Bytes)) 
     );
     let mut bytes = 0;
     for _ in 0..count {
-        let tungstenite::Message::Binary(data) = socket.read().expect("valid frames") else {
-            panic!("a binary message was sent");
+        let data = match socket.read().expect("valid frames") {
+            tungstenite::Message::Binary(data) => data,
+            tungstenite::Message::Text(text) => Bytes::from(text),
+            _ => panic!("a data message was sent"),
         };
         check(&data);
         bytes += data.len();
@@ -339,10 +365,15 @@ impl Write for Sink {
 /// `count` final binary frames from a client, each carrying `payload` masked with its own
 /// key; written by hand (RFC 6455, 5.2), so that neither codec prepares its own input.
 fn client_frames(payload: &[u8], count: usize) -> Vec<u8> {
+    client_frames_of(0x82, payload, count)
+}
+
+/// `count` masked client frames whose first byte is `first` (FIN and the opcode).
+fn client_frames_of(first: u8, payload: &[u8], count: usize) -> Vec<u8> {
     let mut wire = Vec::with_capacity(count * (payload.len() + 14));
     let mut state = 0xD1B5_4A32_D192_ED03_u64;
     for _ in 0..count {
-        wire.push(0x82);
+        wire.push(first);
         match payload.len() {
             len @ 0..=125 => wire.push(0x80 | len as u8),
             len @ 126..=0xFFFF => {
@@ -364,6 +395,25 @@ fn client_frames(payload: &[u8], count: usize) -> Vec<u8> {
         );
     }
     wire
+}
+
+/// `size` bytes of UTF-8 mixing one-, two-, three- and four-byte characters, in JSON.
+fn multilingual_text(size: usize) -> Vec<u8> {
+    const UNIT: &str =
+        "{\"name\":\"Zoë\",\"city\":\"Москва\",\"note\":\"日本語のテキスト\",\"emoji\":\"🦀🚀\"},";
+    let mut text = String::with_capacity(size + UNIT.len());
+    while text.len() < size {
+        text.push_str(UNIT);
+    }
+    let mut cut = size;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    text.truncate(cut);
+    while text.len() < size {
+        text.push(' ');
+    }
+    text.into_bytes()
 }
 
 /// A masking key from a xorshift64 generator: cheap, and different for every frame.

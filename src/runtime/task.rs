@@ -214,13 +214,10 @@ impl<F: Future + 'static> Runnable for Task<F> {
         };
         #[cfg(not(panic = "unwind"))]
         let poll = poll();
-        #[cfg(not(panic = "unwind"))]
-        scope.current.set(previous);
         // A panic unwinds out of the poll (releasing the stage's borrow): the task ends with
         // it, its future dropped, and the loop goes on.
         #[cfg(panic = "unwind")]
         let poll = super::unwind::catch(poll);
-        #[cfg(panic = "unwind")]
         scope.current.set(previous);
         #[cfg(panic = "unwind")]
         let poll = match poll {

@@ -4,13 +4,25 @@
 //! The bytes are checked by `simdutf8` (its `compat` flavour, which says where the text broke
 //! off, as `std::str::from_utf8` does), with WebAssembly SIMD where the build enables
 //! `simd128` (wasio's does, and its README asks applications to); without it, simdutf8 falls
-//! back to the standard library's check. Measured under wasmtime 48 (release, `+simd128`), in
-//! MB/s, the standard library against simdutf8: 14 200 against 53 000 on 1 MiB of ASCII JSON,
-//! 800 against 4 900-5 200 on 16 KiB and 1 MiB of text mixing Latin, Cyrillic, CJK and emoji,
-//! and the same on 20 bytes (about 2 000 and 930). It adds 3.4 KB to a component that does
-//! WebSockets (`examples/ws_echo_server` 356 516 -> 359 952 bytes). This module keeps only the
-//! state a character split between two pieces needs (the `utf-8` crate tungstenite uses is an
-//! incremental decoder on the standard library's check, so no faster).
+//! back to the standard library's check. Measured under wasmtime 48 (release, `+simd128`):
+//! - the check alone, in MB/s, the standard library against simdutf8: 14 200 against 53 000 on
+//!   1 MiB of ASCII JSON; 800 against 4 900-5 200 on 16 KiB and 1 MiB of JSON mixing Latin,
+//!   Cyrillic, CJK and emoji; the same on 20 bytes (about 2 000, and 930 mixed);
+//! - in the codec (`scripts/bench --only codec`, decode-text: masked text frames of that mixed
+//!   JSON), 646 -> 2 200-2 400 MB/s for 16 KiB messages and 592 -> 1 980-2 030 MB/s for 1 MiB
+//!   ones (tungstenite 0.30: 560-620 and 615-950), and no change for 20-byte ones (about 230);
+//! - 3.5 KB more in a component that does WebSockets (`examples/ws_echo_server` 356 516 ->
+//!   360 040 bytes, `examples/ws_client` 358 078 -> 361 602); nothing elsewhere.
+//!
+//! What is written here is only the state a character split between two pieces needs, and
+//! [`is_utf8`] for a message that arrived whole. The `utf-8` crate, which tungstenite uses, is
+//! an incremental decoder over the standard library's check: no faster.
+
+/// Whether `bytes` are UTF-8: a whole message at once. (The `compat` flavour, as for pieces:
+/// simdutf8's `basic` one measured no faster here, and would add its own 2.6 KB.)
+pub(crate) fn is_utf8(bytes: &[u8]) -> bool {
+    simdutf8::compat::from_utf8(bytes).is_ok()
+}
 
 /// Validates text fed in pieces split anywhere.
 #[derive(Debug, Default, Clone)]

@@ -12,7 +12,7 @@ use super::close::{CloseCode, CloseFrame};
 use super::deflate::{Agreed, Compressor, Decompressor, InflateError};
 use super::frame::{Header, OpCode, apply_mask, extend_masked};
 use super::message::{Message, Utf8Bytes};
-use super::utf8::Utf8Validator;
+use super::utf8::{Utf8Validator, is_utf8};
 
 /// Room kept past a frame waiting whole in the input, for the read that completes it to
 /// bring the start of the next one without moving the frame to a larger buffer.
@@ -261,8 +261,9 @@ impl Protocol {
                     }
                     return Ok(Some(match opcode {
                         OpCode::Text => {
-                            std::str::from_utf8(&payload)
-                                .map_err(|_| ProtocolError::invalid_utf8())?;
+                            if !is_utf8(&payload) {
+                                return Err(ProtocolError::invalid_utf8());
+                            }
                             Message::Text(Utf8Bytes::from_validated(payload.freeze()))
                         }
                         _ => Message::Binary(payload.freeze()),
