@@ -116,6 +116,13 @@ impl ClientConfig {
         Ok(self)
     }
 
+    /// The same, offering `http/1.1` only (for the HTTP/1.1 that starts a WebSocket).
+    pub(crate) fn http11(mut self) -> ClientConfig {
+        self.alpn = vec![b"http/1.1".to_vec()];
+        self.built = OnceCell::new();
+        self
+    }
+
     /// The ALPN protocols it offers.
     pub fn alpn_protocols(&self) -> &[Vec<u8>] {
         &self.alpn

@@ -1,7 +1,7 @@
 //! TLS on wasio's own sockets (the `tls` feature): a [`TlsStream`] over a
 //! [`TcpStream`](crate::net::TcpStream), made by a [`ClientConfig`] or a [`ServerConfig`].
 //! wasio's WebSocket client uses it for `wss://`, and its own HTTP server for HTTPS and
-//! `wss://`.
+//! `wss://` ([`Server::bind_tls`](crate::http::server::Server::bind_tls)).
 //!
 //! | Python | wasio |
 //! |---|---|

@@ -2,7 +2,9 @@
 //! `accept`.
 
 use std::fmt;
+use std::future::poll_fn;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use rustls::pki_types::pem::{self, PemObject};
@@ -11,6 +13,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use super::session::Session;
 use super::{ConfigError, Error, TlsStream, alpn_list, provider};
 use crate::net::TcpStream;
+use crate::time::{Instant, Sleep, sleep, sleep_until};
 
 /// How a server makes TLS connections (aiohttp's `ssl_context` on `TCPSite`): its
 /// certificate chain and private key, the ALPN protocols it speaks, and how long the
@@ -82,6 +85,14 @@ impl ServerConfig {
         Ok(self)
     }
 
+    /// The same, speaking `http/1.1` only (wasio's HTTP server).
+    pub(crate) fn http11(mut self) -> ServerConfig {
+        let mut config = (*self.rustls).clone();
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        self.rustls = Arc::new(config);
+        self
+    }
+
     /// The ALPN protocols it speaks.
     pub fn alpn_protocols(&self) -> &[Vec<u8>] {
         &self.rustls.alpn_protocols
@@ -109,6 +120,36 @@ impl ServerConfig {
         crate::time::timeout(self.handshake_timeout, tls.handshake())
             .await
             .unwrap_or(Err(Error::HandshakeTimeout))?;
+        Ok(tls)
+    }
+
+    /// [`accept`](ServerConfig::accept) where the client's first byte must come by
+    /// `first_byte`, and the handshake must end within `handshake` of it (a server's idle
+    /// and header timeouts).
+    pub(crate) async fn accept_within(
+        &self,
+        stream: TcpStream,
+        first_byte: Instant,
+        handshake: Duration,
+    ) -> Result<TlsStream, Error> {
+        let mut tls = self.stream(stream)?;
+        let mut idle = sleep_until(first_byte);
+        let mut limit: Option<Sleep> = None;
+        poll_fn(|cx| {
+            if let Poll::Ready(done) = tls.poll_handshake(cx) {
+                return Poll::Ready(done);
+            }
+            let timer = if tls.has_received() {
+                limit.get_or_insert_with(|| sleep(handshake))
+            } else {
+                &mut idle
+            };
+            match timer.poll_deadline(cx) {
+                Poll::Ready(()) => Poll::Ready(Err(Error::HandshakeTimeout)),
+                Poll::Pending => Poll::Pending,
+            }
+        })
+        .await?;
         Ok(tls)
     }
 

@@ -23,6 +23,8 @@ pub(crate) struct Session {
     /// Ciphertext received; from `incoming_at` on not yet given to rustls.
     incoming: Vec<u8>,
     incoming_at: usize,
+    /// Some ciphertext has been received.
+    received: bool,
     /// The socket's stream has ended; `eof_told`: and rustls knows.
     eof: bool,
     eof_told: bool,
@@ -44,6 +46,7 @@ impl Session {
             conn: conn.into(),
             incoming: Vec::new(),
             incoming_at: 0,
+            received: false,
             eof: false,
             eof_told: false,
             outgoing: Vec::new(),
@@ -71,8 +74,14 @@ impl Session {
         self.eof
     }
 
+    /// Whether any ciphertext has been received.
+    pub(crate) fn has_received(&self) -> bool {
+        self.received
+    }
+
     /// Bytes the socket read.
     pub(crate) fn receive(&mut self, bytes: Vec<u8>) {
+        self.received = true;
         if self.incoming_at == self.incoming.len() {
             self.incoming = bytes;
             self.incoming_at = 0;

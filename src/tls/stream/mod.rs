@@ -30,13 +30,20 @@ use crate::net::TcpStream;
 /// [`Error::Truncated`](super::Error::Truncated) when the connection ends without one.
 ///
 /// ```no_run
-/// # async fn echo(tls: wasio::tls::TlsStream) -> std::io::Result<()> {
-/// use wasio::io::AsyncWriteExt;
+/// # wasio::run(async {
+/// use wasio::io::{AsyncReadExt, AsyncWriteExt};
+/// use wasio::net::TcpStream;
+/// use wasio::tls::ClientConfig;
 ///
-/// let (mut reader, mut writer) = tls.into_split();
-/// wasio::io::copy(&mut reader, &mut writer).await?;
-/// writer.close().await // close_notify, then FIN
-/// # }
+/// let config = ClientConfig::new().add_root_pem(include_bytes!("../../../tests/tls/ca.pem"))?;
+/// let tcp = TcpStream::connect("127.0.0.1:8443").await?;
+/// let mut tls = config.connect("localhost", tcp).await?;
+/// tls.write_all(b"GET / HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n").await?;
+/// let mut answer = String::new();
+/// tls.read_to_string(&mut answer).await?;
+/// println!("{answer}");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # });
 /// ```
 pub struct TlsStream {
     reader: ReadHalf,
@@ -95,6 +102,11 @@ impl TlsStream {
                 None => session.receive_eof(),
             }
         }
+    }
+
+    /// Whether the peer has sent any of the handshake yet.
+    pub(crate) fn has_received(&self) -> bool {
+        self.reader.shared.session.borrow().has_received()
     }
 
     /// The address of the other end.

@@ -67,6 +67,24 @@ impl ReadHalf {
         }
     }
 
+    /// The next plaintext read, in a buffer of its own; `Ok(None)` at the end of the stream.
+    pub(crate) fn poll_take(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<Option<Vec<u8>>>> {
+        if self.at < self.plain.len() {
+            let mut rest = std::mem::take(&mut self.plain);
+            rest.drain(..std::mem::take(&mut self.at));
+            return Poll::Ready(Ok(Some(rest)));
+        }
+        let (read, plain) = ready!(self.poll_session(cx, |session| {
+            let mut plain = Vec::new();
+            let read = session.read_available(&mut plain)?;
+            Ok((read, plain))
+        }))?;
+        Poll::Ready(Ok(match read {
+            Read::Data(_) => Some(plain),
+            _ => None,
+        }))
+    }
+
     /// The address of the other end.
     pub fn peer_addr(&self) -> std::net::SocketAddr {
         self.tcp.peer_addr()

@@ -3,8 +3,10 @@
 
 mod config;
 mod faults;
+mod https;
 mod stream;
 mod verify;
+mod wss;
 
 use std::net::SocketAddr;
 use std::time::Duration;

@@ -154,6 +154,8 @@ pub struct Server {
     listener: TcpListener,
     service: Service,
     config: ServerConfig,
+    #[cfg(feature = "tls")]
+    tls: Option<crate::tls::ServerConfig>,
 }
 
 impl Server {
@@ -168,7 +170,47 @@ impl Server {
             listener,
             service,
             config: ServerConfig::default(),
+            #[cfg(feature = "tls")]
+            tls: None,
         })
+    }
+
+    /// Binds `addr` for `app` over TLS (the `tls` feature): HTTPS, and `wss://` for its
+    /// WebSocket routes (aiohttp's `TCPSite(..., ssl_context=...)`). ALPN offers `http/1.1`.
+    ///
+    /// Keep-alive, the limits and timeouts of [`ServerConfig`] and the graceful shutdown are
+    /// those of [`bind`](Server::bind); the TLS handshake counts as the first request's head:
+    /// its first byte must come within [`ServerConfig::keep_alive_timeout`], and the rest
+    /// within [`ServerConfig::header_timeout`] (the `handshake_timeout` of `tls` is not
+    /// used). A client that fails the handshake is dropped; the others go on.
+    ///
+    /// ```no_run
+    /// # wasio::run(async {
+    /// use wasio::http::server::{App, Server, get};
+    /// use wasio::tls::ServerConfig;
+    ///
+    /// let tls = ServerConfig::from_pem(
+    ///     include_bytes!("../../../../tests/tls/good-chain.pem"),
+    ///     include_bytes!("../../../../tests/tls/server.key"),
+    /// )?;
+    /// let app = App::new().route("/", get(|_| async { "Hello, World!" }));
+    /// let server = Server::bind_tls("127.0.0.1:8443", tls, app).await?;
+    /// println!("serving on https://{}", server.local_addr());
+    /// server.run().await?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # });
+    /// ```
+    ///
+    /// `examples/https_server.rs` adds a `wss://` route.
+    #[cfg(feature = "tls")]
+    pub async fn bind_tls(
+        addr: impl ToSocketAddrs,
+        tls: crate::tls::ServerConfig,
+        app: impl IntoService,
+    ) -> Result<Server, ServeError> {
+        let mut server = Server::bind(addr, app).await?;
+        server.tls = Some(tls.http11());
+        Ok(server)
     }
 
     /// The server with other limits and timeouts.
@@ -195,6 +237,8 @@ impl Server {
             listener,
             service,
             config,
+            #[cfg(feature = "tls")]
+            tls,
         } = self;
         let config = Rc::new(config);
         let (stop, stopping) = watch::channel(false);
@@ -202,8 +246,16 @@ impl Server {
         let accepting = async {
             loop {
                 match listener.accept().await {
-                    Ok((stream, _)) => connections.spawn(conn::serve(
+                    #[cfg(feature = "tls")]
+                    Ok((stream, _)) if let Some(tls) = &tls => connections.spawn(conn::serve_tls(
                         stream,
+                        tls.clone(),
+                        service.clone(),
+                        config.clone(),
+                        stopping.clone(),
+                    )),
+                    Ok((stream, _)) => connections.spawn(conn::serve(
+                        stream.into(),
                         service.clone(),
                         config.clone(),
                         stopping.clone(),
@@ -231,10 +283,13 @@ impl Server {
 
 impl fmt::Debug for Server {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Server")
+        let mut debug = f.debug_struct("Server");
+        debug
             .field("local_addr", &self.local_addr())
-            .field("config", &self.config)
-            .finish_non_exhaustive()
+            .field("config", &self.config);
+        #[cfg(feature = "tls")]
+        debug.field("tls", &self.tls);
+        debug.finish_non_exhaustive()
     }
 }
 
