@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes the certificates and keys the TLS tests use (see README.md here): a root CA, an
 # intermediate CA, a server chain for localhost that is good, one that has expired, one for
-# another name, and a second root that signed none of them. Every key is ECDSA P-256.
+# another name, and a second root with a localhost certificate of its own (for a client that
+# trusts only the first). Every key is ECDSA P-256.
 # Run it from anywhere; it replaces the files beside it. The CA keys are thrown away.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -77,11 +78,15 @@ openssl ca -batch -config "$work/ca.cnf" -cert "$work/intermediate.pem" -keyfile
   -startdate 20000101000000Z -enddate 20010101000000Z -extfile "$work/good.ext" -notext \
   -in "$work/server.csr" -out "$work/expired.pem" 2>/dev/null
 
+# Untrusted: the good names, signed by the other root, for 100 years.
+openssl x509 -req -in "$work/server.csr" -CA other-ca.pem -CAkey "$work/other-ca.key" \
+  -set_serial 6 -days "$DAYS" -sha256 -extfile "$work/good.ext" -out untrusted-chain.pem 2>/dev/null
+
 # What a server presents: its certificate, then the intermediate's.
 for name in good wrong expired; do
   cat "$work/$name.pem" "$work/intermediate.pem" >"$name-chain.pem"
 done
-for name in ca other-ca good-chain wrong-chain expired-chain; do
+for name in ca other-ca good-chain wrong-chain expired-chain untrusted-chain; do
   printf '%s: ' "$name.pem"
   openssl x509 -in "$name.pem" -noout -enddate
 done

@@ -20,6 +20,7 @@ pub const OTHER_CA: &[u8] = include_bytes!("../../tls/other-ca.pem");
 pub const GOOD: &[u8] = include_bytes!("../../tls/good-chain.pem");
 pub const WRONG: &[u8] = include_bytes!("../../tls/wrong-chain.pem");
 pub const EXPIRED: &[u8] = include_bytes!("../../tls/expired-chain.pem");
+pub const UNTRUSTED: &[u8] = include_bytes!("../../tls/untrusted-chain.pem");
 pub const KEY: &[u8] = include_bytes!("../../tls/server.key");
 
 /// A client that trusts the test CA.

@@ -4,7 +4,7 @@
 use wasio::net::TcpStream;
 use wasio::tls::{ClientConfig, Error, ServerConfig};
 
-use super::{CA, EXPIRED, GOOD, KEY, OTHER_CA, WRONG, accept_one, client};
+use super::{CA, EXPIRED, GOOD, KEY, OTHER_CA, UNTRUSTED, WRONG, accept_one, client};
 
 /// What the client's handshake with a server presenting `chain` comes to, connecting to
 /// `name` and trusting `roots`; and the server's side.
@@ -39,6 +39,9 @@ async fn an_unknown_ca_is_refused() {
         "TLS: the certificate is not signed by a trusted root (unknown CA)"
     );
     assert!(matches!(server, Err(Error::Alert(alert)) if alert == "UnknownCA"));
+    // A certificate signed by a root the client does not trust.
+    let (client, _) = handshake(CA, UNTRUSTED, "localhost").await;
+    assert!(matches!(client, Err(Error::UnknownIssuer)), "{client:?}");
 }
 
 #[wasio::test]
