@@ -1,6 +1,12 @@
 //! A connection over TCP, or TLS over TCP, for wasio's HTTP server and WebSockets: one type
 //! whose TCP case is a direct call (without the `tls` feature, the only case).
+//!
+//! The TLS case goes through trait objects made only where a TLS stream is ([`Stream::tls`]),
+//! so that a component built with the feature whose connections are all plain links none of
+//! the TLS code.
 
+#[cfg(feature = "tls")]
+use std::any::Any;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
@@ -16,24 +22,86 @@ use crate::tls;
 pub(crate) enum Stream {
     Tcp(TcpStream),
     #[cfg(feature = "tls")]
-    Tls(tls::TlsStream),
+    Tls(Box<dyn TlsStream>),
 }
 
 /// The reading half of a [`Stream`].
 pub(crate) enum ReadHalf {
     Tcp(OwnedReadHalf),
     #[cfg(feature = "tls")]
-    Tls(tls::ReadHalf),
+    Tls(Box<dyn TlsRead>),
 }
 
 /// The writing half of a [`Stream`].
 pub(crate) enum WriteHalf {
     Tcp(OwnedWriteHalf),
     #[cfg(feature = "tls")]
-    Tls(tls::WriteHalf),
+    Tls(Box<dyn TlsWrite>),
+}
+
+/// A [`tls::TlsStream`] as a [`Stream`] holds it.
+#[cfg(feature = "tls")]
+pub(crate) trait TlsStream {
+    fn peer_addr(&self) -> SocketAddr;
+    fn into_split(self: Box<Self>) -> (ReadHalf, WriteHalf);
+}
+
+/// A [`tls::ReadHalf`] as a [`ReadHalf`] holds it.
+#[cfg(feature = "tls")]
+pub(crate) trait TlsRead: AsyncRead + AsyncBufRead + Unpin {
+    fn poll_take(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<Option<Vec<u8>>>>;
+    /// The connection again, if `write` is its other half.
+    fn reunite(self: Box<Self>, write: Box<dyn TlsWrite>) -> Option<Stream>;
+}
+
+/// A [`tls::WriteHalf`] as a [`WriteHalf`] holds it.
+#[cfg(feature = "tls")]
+pub(crate) trait TlsWrite: AsyncWrite + Unpin {
+    fn into_any(self: Box<Self>) -> Box<dyn Any>;
+}
+
+#[cfg(feature = "tls")]
+impl TlsStream for tls::TlsStream {
+    fn peer_addr(&self) -> SocketAddr {
+        tls::TlsStream::peer_addr(self)
+    }
+
+    fn into_split(self: Box<Self>) -> (ReadHalf, WriteHalf) {
+        let (read, write) = tls::TlsStream::into_split(*self);
+        (
+            ReadHalf::Tls(Box::new(read)),
+            WriteHalf::Tls(Box::new(write)),
+        )
+    }
+}
+
+#[cfg(feature = "tls")]
+impl TlsRead for tls::ReadHalf {
+    fn poll_take(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<Option<Vec<u8>>>> {
+        tls::ReadHalf::poll_take(self, cx)
+    }
+
+    fn reunite(self: Box<Self>, write: Box<dyn TlsWrite>) -> Option<Stream> {
+        let write = write.into_any().downcast::<tls::WriteHalf>().ok()?;
+        let stream = tls::TlsStream::reunite(*self, *write).ok()?;
+        Some(Stream::tls(stream))
+    }
+}
+
+#[cfg(feature = "tls")]
+impl TlsWrite for tls::WriteHalf {
+    fn into_any(self: Box<Self>) -> Box<dyn Any> {
+        self
+    }
 }
 
 impl Stream {
+    /// A TLS connection.
+    #[cfg(feature = "tls")]
+    pub(crate) fn tls(stream: tls::TlsStream) -> Stream {
+        Stream::Tls(Box::new(stream))
+    }
+
     /// The address of the other end.
     pub(crate) fn peer_addr(&self) -> SocketAddr {
         match self {
@@ -50,10 +118,7 @@ impl Stream {
                 (ReadHalf::Tcp(read), WriteHalf::Tcp(write))
             }
             #[cfg(feature = "tls")]
-            Stream::Tls(stream) => {
-                let (read, write) = stream.into_split();
-                (ReadHalf::Tls(read), WriteHalf::Tls(write))
-            }
+            Stream::Tls(stream) => stream.into_split(),
         }
     }
 
@@ -64,9 +129,7 @@ impl Stream {
                 TcpStream::reunite(read, write).ok().map(Stream::Tcp)
             }
             #[cfg(feature = "tls")]
-            (ReadHalf::Tls(read), WriteHalf::Tls(write)) => {
-                tls::TlsStream::reunite(read, write).ok().map(Stream::Tls)
-            }
+            (ReadHalf::Tls(read), WriteHalf::Tls(write)) => read.reunite(write),
             #[cfg(feature = "tls")]
             _ => None,
         }
@@ -99,7 +162,7 @@ impl AsyncRead for ReadHalf {
         match self.get_mut() {
             ReadHalf::Tcp(half) => Pin::new(half).poll_read(cx, buf),
             #[cfg(feature = "tls")]
-            ReadHalf::Tls(half) => Pin::new(half).poll_read(cx, buf),
+            ReadHalf::Tls(half) => Pin::new(&mut **half).poll_read(cx, buf),
         }
     }
 }
@@ -109,7 +172,7 @@ impl AsyncBufRead for ReadHalf {
         match self.get_mut() {
             ReadHalf::Tcp(half) => Pin::new(half).poll_fill_buf(cx),
             #[cfg(feature = "tls")]
-            ReadHalf::Tls(half) => Pin::new(half).poll_fill_buf(cx),
+            ReadHalf::Tls(half) => Pin::new(&mut **half).poll_fill_buf(cx),
         }
     }
 
@@ -117,7 +180,7 @@ impl AsyncBufRead for ReadHalf {
         match self.get_mut() {
             ReadHalf::Tcp(half) => Pin::new(half).consume(amt),
             #[cfg(feature = "tls")]
-            ReadHalf::Tls(half) => Pin::new(half).consume(amt),
+            ReadHalf::Tls(half) => Pin::new(&mut **half).consume(amt),
         }
     }
 }
@@ -131,7 +194,7 @@ impl AsyncWrite for WriteHalf {
         match self.get_mut() {
             WriteHalf::Tcp(half) => Pin::new(half).poll_write(cx, buf),
             #[cfg(feature = "tls")]
-            WriteHalf::Tls(half) => Pin::new(half).poll_write(cx, buf),
+            WriteHalf::Tls(half) => Pin::new(&mut **half).poll_write(cx, buf),
         }
     }
 
@@ -139,7 +202,7 @@ impl AsyncWrite for WriteHalf {
         match self.get_mut() {
             WriteHalf::Tcp(half) => Pin::new(half).poll_flush(cx),
             #[cfg(feature = "tls")]
-            WriteHalf::Tls(half) => Pin::new(half).poll_flush(cx),
+            WriteHalf::Tls(half) => Pin::new(&mut **half).poll_flush(cx),
         }
     }
 
@@ -147,7 +210,7 @@ impl AsyncWrite for WriteHalf {
         match self.get_mut() {
             WriteHalf::Tcp(half) => Pin::new(half).poll_close(cx),
             #[cfg(feature = "tls")]
-            WriteHalf::Tls(half) => Pin::new(half).poll_close(cx),
+            WriteHalf::Tls(half) => Pin::new(&mut **half).poll_close(cx),
         }
     }
 }

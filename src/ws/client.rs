@@ -98,7 +98,7 @@ async fn open(target: &Target, config: &Config) -> Result<Stream, Error> {
         return Ok(Stream::Tcp(tcp));
     }
     #[cfg(feature = "tls")]
-    return Ok(Stream::Tls(
+    return Ok(Stream::tls(
         config.tls_client().connect(&target.host, tcp).await?,
     ));
     #[cfg(not(feature = "tls"))]

@@ -97,6 +97,16 @@ pub(crate) async fn serve(
     }
 }
 
+/// [`serve_tls`], as the server calls it.
+#[cfg(feature = "tls")]
+pub(crate) type ServeTls = fn(
+    crate::net::TcpStream,
+    crate::tls::ServerConfig,
+    Service,
+    Rc<ServerConfig>,
+    watch::Receiver<bool>,
+) -> std::pin::Pin<Box<dyn Future<Output = ()>>>;
+
 /// Serves requests over TLS on `stream` once the handshake is done: its first byte must come
 /// within the keep-alive timeout, the rest within the header timeout, and a shutdown ends it.
 #[cfg(feature = "tls")]
@@ -121,7 +131,7 @@ pub(crate) async fn serve_tls(
         None
     });
     if let Some(Ok(stream)) = accepted.await {
-        serve(Stream::Tls(stream), service, config, shutdown).await;
+        serve(Stream::tls(stream), service, config, shutdown).await;
     }
 }
 

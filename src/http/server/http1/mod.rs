@@ -155,7 +155,18 @@ pub struct Server {
     service: Service,
     config: ServerConfig,
     #[cfg(feature = "tls")]
-    tls: Option<crate::tls::ServerConfig>,
+    tls: Option<Tls>,
+}
+
+/// A server's TLS: its configuration, and how a connection starts with a handshake.
+///
+/// The start is a function pointer made by [`Server::bind_tls`] only, so that a component
+/// whose servers are all plain links no TLS handshake (about 390 KB).
+#[cfg(feature = "tls")]
+#[derive(Debug)]
+struct Tls {
+    config: crate::tls::ServerConfig,
+    serve: conn::ServeTls,
 }
 
 impl Server {
@@ -209,7 +220,12 @@ impl Server {
         app: impl IntoService,
     ) -> Result<Server, ServeError> {
         let mut server = Server::bind(addr, app).await?;
-        server.tls = Some(tls.http11());
+        server.tls = Some(Tls {
+            config: tls.http11(),
+            serve: |stream, tls, service, config, stopping| {
+                Box::pin(conn::serve_tls(stream, tls, service, config, stopping))
+            },
+        });
         Ok(server)
     }
 
@@ -247,9 +263,9 @@ impl Server {
             loop {
                 match listener.accept().await {
                     #[cfg(feature = "tls")]
-                    Ok((stream, _)) if let Some(tls) = &tls => connections.spawn(conn::serve_tls(
+                    Ok((stream, _)) if let Some(tls) = &tls => connections.spawn((tls.serve)(
                         stream,
-                        tls.clone(),
+                        tls.config.clone(),
                         service.clone(),
                         config.clone(),
                         stopping.clone(),
@@ -288,7 +304,7 @@ impl fmt::Debug for Server {
             .field("local_addr", &self.local_addr())
             .field("config", &self.config);
         #[cfg(feature = "tls")]
-        debug.field("tls", &self.tls);
+        debug.field("tls", &self.tls.as_ref().map(|tls| &tls.config));
         debug.finish_non_exhaustive()
     }
 }
