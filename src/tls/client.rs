@@ -116,10 +116,14 @@ impl ClientConfig {
         Ok(self)
     }
 
-    /// The same, offering `http/1.1` only (for the HTTP/1.1 that starts a WebSocket).
+    /// The same, offering `http/1.1` only (for the HTTP/1.1 that starts a WebSocket), with
+    /// rustls' configuration made now, so that the clones every connection takes share it
+    /// (and the sessions it keeps to resume).
     pub(crate) fn http11(mut self) -> ClientConfig {
         self.alpn = vec![b"http/1.1".to_vec()];
         self.built = OnceCell::new();
+        // A configuration that cannot be made fails again, and says why, at `connect`.
+        let _ = self.rustls();
         self
     }
 

@@ -57,11 +57,31 @@ pub use error::{ConfigError, Error, error};
 pub use server::ServerConfig;
 pub use stream::{ReadHalf, ReuniteError, TlsStream, WriteHalf};
 
-/// rustls' *ring* provider: the one that builds for wasm32-wasip2 (aws-lc-rs does not).
+/// rustls' *ring* provider (the one that builds for wasm32-wasip2; aws-lc-rs does not), in
+/// the order that is fastest as WebAssembly, which has no AES instructions and runs *ring*'s
+/// portable code: X25519 first (rustls puts P-384 first, which costs about 35 times as much
+/// here), and ChaCha20-Poly1305 first (about 300 MB/s here, against 62 for AES-128-GCM and 47
+/// for AES-256-GCM).
 fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    use rustls::crypto::ring::{cipher_suite, kx_group};
     // Deprecated in rustls 0.23.48 only for lacking post-quantum key exchange.
     #[allow(deprecated)]
-    Arc::new(rustls::crypto::ring::default_provider())
+    let ring = rustls::crypto::ring::default_provider();
+    Arc::new(rustls::crypto::CryptoProvider {
+        cipher_suites: vec![
+            cipher_suite::TLS13_CHACHA20_POLY1305_SHA256,
+            cipher_suite::TLS13_AES_128_GCM_SHA256,
+            cipher_suite::TLS13_AES_256_GCM_SHA384,
+            cipher_suite::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+            cipher_suite::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+            cipher_suite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+            cipher_suite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+            cipher_suite::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+            cipher_suite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+        ],
+        kx_groups: vec![kx_group::X25519, kx_group::SECP256R1, kx_group::SECP384R1],
+        ..ring
+    })
 }
 
 /// ALPN protocol names, checked.

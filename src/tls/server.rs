@@ -20,7 +20,9 @@ use crate::time::{Instant, Sleep, sleep, sleep_until};
 /// handshake may take. Cheap to clone; clones share a cache of sessions to
 /// resume.
 ///
-/// TLS 1.3 and 1.2; no client certificates are asked for.
+/// TLS 1.3 and 1.2; no client certificates are asked for. It picks ChaCha20-Poly1305 over
+/// AES-GCM whatever the client prefers (WebAssembly has no AES instructions: AES-GCM costs
+/// five times as much), and X25519 when the client offers it.
 ///
 /// ```
 /// use wasio::tls::ServerConfig;
@@ -57,12 +59,15 @@ impl ServerConfig {
             pem::Error::NoItemsFound => ConfigError::NoPrivateKey,
             other => ConfigError::Pem(other.to_string()),
         })?;
-        let config = rustls::ServerConfig::builder_with_provider(provider())
+        let mut config = rustls::ServerConfig::builder_with_provider(provider())
             .with_safe_default_protocol_versions()
             .map_err(|error| ConfigError::BadKey(error.to_string()))?
             .with_no_client_auth()
             .with_single_cert(chain, key)
             .map_err(|error| ConfigError::BadKey(error.to_string()))?;
+        // The server's order of cipher suites, not the client's: most clients put AES-GCM
+        // first, which costs five times as much as ChaCha20-Poly1305 here.
+        config.ignore_client_order = true;
         Ok(ServerConfig {
             rustls: Arc::new(config),
             handshake_timeout: Duration::from_secs(10),

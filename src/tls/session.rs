@@ -253,6 +253,13 @@ impl Session {
         self.conn.alpn_protocol()
     }
 
+    /// The cipher suite agreed on (`TLS13_CHACHA20_POLY1305_SHA256`, say).
+    pub(crate) fn cipher_suite(&self) -> Option<&'static str> {
+        self.conn
+            .negotiated_cipher_suite()
+            .and_then(|suite| suite.suite().as_str())
+    }
+
     /// The name the client asked for (SNI), on a server.
     pub(crate) fn server_name(&self) -> Option<&str> {
         match &self.conn {

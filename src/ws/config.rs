@@ -5,6 +5,12 @@ use std::time::Duration;
 use super::deflate::PerMessageDeflate;
 use super::protocol::Limits;
 
+#[cfg(feature = "webpki-roots")]
+thread_local! {
+    /// The `wss://` client of a [`Config`] without [`Config::tls`]: Mozilla's roots, made once.
+    static MOZILLA: crate::tls::ClientConfig = crate::tls::ClientConfig::new().webpki_roots().http11();
+}
+
 /// How a WebSocket connection behaves: the size limits on what the peer sends, automatic
 /// pongs, keep-alive pings, the time allowed for the handshakes and compression. Every
 /// setting is a builder method:
@@ -176,7 +182,7 @@ impl Config {
         match &self.tls {
             Some(config) => config.clone(),
             #[cfg(feature = "webpki-roots")]
-            None => crate::tls::ClientConfig::new().webpki_roots().http11(),
+            None => MOZILLA.with(|config| config.clone()),
             #[cfg(not(feature = "webpki-roots"))]
             None => crate::tls::ClientConfig::new(),
         }

@@ -1,5 +1,9 @@
 //! The session without sockets: a client and a server exchanging bytes in memory.
 
+use std::sync::Arc;
+
+use rustls::pki_types::pem::PemObject;
+
 use super::*;
 use crate::tls::{ClientConfig, ServerConfig};
 
@@ -67,6 +71,76 @@ fn a_handshake_agrees_on_alpn_and_carries_the_name() {
     assert_eq!(server.alpn_protocol(), Some(&b"http/1.1"[..]));
     assert_eq!(server.server_name(), Some("localhost"));
     assert_eq!(client.server_name(), None);
+}
+
+#[test]
+fn the_server_picks_chacha20_and_x25519_whatever_the_client_prefers() {
+    // rustls' own order, as most clients have it: AES-GCM and P-384 first.
+    #[allow(deprecated)]
+    let aes_first = Arc::new(rustls::crypto::ring::default_provider());
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add_parsable_certificates(
+        rustls::pki_types::CertificateDer::pem_slice_iter(CA).map(Result::unwrap),
+    );
+    let client = rustls::ClientConfig::builder_with_provider(aes_first)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+    let client = rustls::ClientConnection::new(Arc::new(client), name).unwrap();
+    let server =
+        rustls::ServerConnection::new(ServerConfig::from_pem(GOOD, KEY).unwrap().rustls()).unwrap();
+    let (mut client, mut server) = (Session::new(client), Session::new(server));
+    handshake(&mut client, &mut server).unwrap();
+    assert_eq!(
+        server.cipher_suite(),
+        Some("TLS13_CHACHA20_POLY1305_SHA256")
+    );
+    assert_eq!(
+        client.cipher_suite(),
+        Some("TLS13_CHACHA20_POLY1305_SHA256")
+    );
+    // wasio's client offers X25519 first.
+    let (mut client, mut server) = pair(CA, GOOD, "localhost");
+    handshake(&mut client, &mut server).unwrap();
+    assert_eq!(
+        server
+            .conn
+            .negotiated_key_exchange_group()
+            .map(|group| group.name()),
+        Some(rustls::NamedGroup::X25519)
+    );
+}
+
+#[test]
+fn tls_1_2_is_spoken_too() {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add_parsable_certificates(
+        rustls::pki_types::CertificateDer::pem_slice_iter(CA).map(Result::unwrap),
+    );
+    let client = rustls::ClientConfig::builder_with_provider(crate::tls::provider())
+        .with_protocol_versions(&[&rustls::version::TLS12])
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+    let client = rustls::ClientConnection::new(Arc::new(client), name).unwrap();
+    let server =
+        rustls::ServerConnection::new(ServerConfig::from_pem(GOOD, KEY).unwrap().rustls()).unwrap();
+    let (mut client, mut server) = (Session::new(client), Session::new(server));
+    handshake(&mut client, &mut server).unwrap();
+    assert_eq!(
+        server.cipher_suite(),
+        Some("TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256")
+    );
+    client.write(b"over TLS 1.2").unwrap();
+    client.close();
+    assert_eq!(
+        deliver(&mut client, &mut server),
+        (b"over TLS 1.2".to_vec(), Read::Data(12))
+    );
+    assert_eq!(server.read(&mut [0; 8]).unwrap(), Read::Closed);
 }
 
 #[test]

@@ -125,6 +125,11 @@ impl TlsStream {
         session.alpn_protocol().map(<[u8]>::to_vec)
     }
 
+    /// The cipher suite agreed on, by its IANA name (`TLS13_CHACHA20_POLY1305_SHA256`, say).
+    pub fn cipher_suite(&self) -> Option<&'static str> {
+        self.reader.shared.session.borrow().cipher_suite()
+    }
+
     /// On a server, the name the client asked for (SNI), if it sent one.
     pub fn server_name(&self) -> Option<String> {
         let session = self.reader.shared.session.borrow();
