@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """The aiohttp side of the HTTP server benchmark: the same four routes as
-benches/http_server.rs, in one Python process on its own socket.
+benches/http_server.rs, in one Python process on its own socket. With `tls`, over TLS (Python's
+ssl with the test certificate of tests/tls/, as scripts/bench --only tls measures it).
 
-    python benches/aiohttp_server.py PORT
+    python benches/aiohttp_server.py PORT [tls]
 """
 
 import json
+import os
+import ssl
 import sys
 
 from aiohttp import web
@@ -55,5 +58,11 @@ app.router.add_get("/", hello)
 app.router.add_get("/json", json_route)
 app.router.add_get("/stream", stream)
 app.router.add_get("/gz/records", compressed_records)
+context = None
+if sys.argv[2:] == ["tls"]:
+    certs = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "tls")
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(os.path.join(certs, "good-chain.pem"), os.path.join(certs, "server.key"))
 print(f"listening on 127.0.0.1:{sys.argv[1]}", flush=True)
-web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), access_log=None, print=None)
+web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), access_log=None, print=None,
+            ssl_context=context)

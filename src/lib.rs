@@ -117,6 +117,12 @@ pub mod sync;
 mod sys;
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 pub mod time;
+#[cfg(all(
+    feature = "tls",
+    target_family = "wasm",
+    not(target_feature = "atomics")
+))]
+pub mod tls;
 pub mod ws;
 
 #[cfg(all(wasio_p3, target_family = "wasm", not(target_feature = "atomics")))]

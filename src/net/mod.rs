@@ -24,6 +24,7 @@ pub(crate) mod addr;
 mod dns;
 mod tcp_listener;
 mod tcp_stream;
+pub(crate) mod transport;
 mod udp;
 
 pub use crate::sys::net::ErrorCode;

@@ -5,6 +5,12 @@ use std::time::Duration;
 use super::deflate::PerMessageDeflate;
 use super::protocol::Limits;
 
+#[cfg(feature = "webpki-roots")]
+thread_local! {
+    /// The `wss://` client of a [`Config`] without [`Config::tls`]: Mozilla's roots, made once.
+    static MOZILLA: crate::tls::ClientConfig = crate::tls::ClientConfig::new().webpki_roots().http11();
+}
+
 /// How a WebSocket connection behaves: the size limits on what the peer sends, automatic
 /// pongs, keep-alive pings, the time allowed for the handshakes and compression. Every
 /// setting is a builder method:
@@ -29,6 +35,8 @@ pub struct Config {
     protocols: Vec<String>,
     headers: Vec<(String, String)>,
     compression: Option<PerMessageDeflate>,
+    #[cfg(feature = "tls")]
+    tls: Option<crate::tls::ClientConfig>,
 }
 
 impl Default for Config {
@@ -42,6 +50,8 @@ impl Default for Config {
             protocols: Vec::new(),
             headers: Vec::new(),
             compression: Some(PerMessageDeflate::default()),
+            #[cfg(feature = "tls")]
+            tls: None,
         }
     }
 }
@@ -138,6 +148,45 @@ impl Config {
     pub fn compression(mut self, settings: Option<PerMessageDeflate>) -> Config {
         self.compression = settings;
         self
+    }
+
+    /// How a client makes the TLS connection of a `wss://` URL (the `tls` feature): the
+    /// roots it trusts, and its handshake timeout. Its ALPN protocols are replaced by
+    /// `http/1.1`, which the opening handshake speaks. Without it, a client trusts Mozilla's
+    /// roots with the `webpki-roots` feature, and none (every `wss://` connection fails with
+    /// [`tls::Error::NoRootCertificates`](crate::tls::Error::NoRootCertificates)) without.
+    ///
+    /// ```no_run
+    /// use wasio::tls::ClientConfig;
+    /// use wasio::ws::Config;
+    ///
+    /// # wasio::run(async {
+    /// let roots = ClientConfig::new().add_root_pem(include_bytes!("../../tests/tls/ca.pem"))?;
+    /// let config = Config::new()
+    ///     .tls(roots)
+    ///     .protocols(["chat"])
+    ///     .header("authorization", "Bearer secret");
+    /// let ws = wasio::ws::connect_with("wss://localhost:8443/ws", config).await?;
+    /// println!("agreed on {:?}", ws.protocol());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # });
+    /// ```
+    #[cfg(feature = "tls")]
+    pub fn tls(mut self, config: crate::tls::ClientConfig) -> Config {
+        self.tls = Some(config.http11());
+        self
+    }
+
+    /// The TLS configuration a `wss://` client uses.
+    #[cfg(feature = "tls")]
+    pub(crate) fn tls_client(&self) -> crate::tls::ClientConfig {
+        match &self.tls {
+            Some(config) => config.clone(),
+            #[cfg(feature = "webpki-roots")]
+            None => MOZILLA.with(|config| config.clone()),
+            #[cfg(not(feature = "webpki-roots"))]
+            None => crate::tls::ClientConfig::new(),
+        }
     }
 
     /// The size limits.

@@ -24,6 +24,12 @@ pub enum Error {
     Closed,
     /// A deadline passed: the opening handshake, the closing one, or a heartbeat.
     Timeout(&'static str),
+    /// The TLS connection of a `wss://` URL failed: the server's certificate was refused
+    /// ([`tls::Error::UnknownIssuer`](crate::tls::Error::UnknownIssuer),
+    /// [`NameMismatch`](crate::tls::Error::NameMismatch),
+    /// [`Expired`](crate::tls::Error::Expired), ...), or the TLS handshake failed.
+    #[cfg(feature = "tls")]
+    Tls(crate::tls::Error),
 }
 
 impl fmt::Display for Error {
@@ -36,6 +42,8 @@ impl fmt::Display for Error {
             Error::Abnormal => f.write_str("the connection ended without a close frame"),
             Error::Closed => f.write_str("the WebSocket is closing or closed"),
             Error::Timeout(what) => write!(f, "WebSocket timeout: {what}"),
+            #[cfg(feature = "tls")]
+            Error::Tls(error) => write!(f, "WebSocket {error}"),
         }
     }
 }
@@ -46,6 +54,8 @@ impl std::error::Error for Error {
             Error::Io(error) => Some(error),
             Error::Handshake(error) => Some(error),
             Error::Protocol(error) => Some(error),
+            #[cfg(feature = "tls")]
+            Error::Tls(error) => Some(error),
             _ => None,
         }
     }
@@ -53,7 +63,20 @@ impl std::error::Error for Error {
 
 impl From<io::Error> for Error {
     fn from(error: io::Error) -> Self {
+        // A TLS failure under a read or write (a bad record, a truncated stream) says so.
+        #[cfg(feature = "tls")]
+        let error = match error.downcast::<crate::tls::Error>() {
+            Ok(tls) => return Error::Tls(tls),
+            Err(error) => error,
+        };
         Error::Io(error)
+    }
+}
+
+#[cfg(feature = "tls")]
+impl From<crate::tls::Error> for Error {
+    fn from(error: crate::tls::Error) -> Self {
+        Error::Tls(error)
     }
 }
 

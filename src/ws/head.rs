@@ -1,11 +1,11 @@
-//! Reading a handshake's head off a TCP stream, for the client and the server alike.
+//! Reading a handshake's head off a connection, for the client and the server alike.
 
 use bytes::BytesMut;
 use futures_lite::AsyncBufReadExt;
+use futures_lite::io::AsyncBufRead;
 
 use super::Error;
 use super::handshake::HandshakeError;
-use crate::net::TcpStream;
 
 /// What a handshake parser makes of the bytes so far: the head and its length, or `None`
 /// while it is incomplete.
@@ -14,7 +14,7 @@ type Parsed<T> = Result<Option<(T, usize)>, HandshakeError>;
 /// Reads from `stream` until `parse` finds a whole head (the parsers bound its size); gives
 /// the head and the bytes read past it.
 pub(super) async fn read_head<T>(
-    stream: &mut TcpStream,
+    stream: &mut (impl AsyncBufRead + Unpin),
     mut parse: impl FnMut(&[u8]) -> Parsed<T>,
 ) -> Result<(T, BytesMut), Error> {
     let mut input = BytesMut::new();

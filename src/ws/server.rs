@@ -15,6 +15,7 @@ use super::{Config, Error, WebSocket};
 use crate::http::server::response::CANNOT_UPGRADE;
 use crate::http::server::{HttpError, IntoResponse, Request, Response};
 use crate::net::TcpStream;
+use crate::net::transport::Stream;
 
 /// Performs the server's side of the opening handshake on `stream` with the default
 /// [`Config`], for servers that own their sockets. A bad request is answered with the
@@ -52,8 +53,10 @@ pub async fn accept_with(mut stream: TcpStream, config: Config) -> Result<WebSoc
             extensions,
         ))
         .await?;
+    let peer = stream.peer_addr();
     Ok(WebSocket::new(
-        stream,
+        Stream::Tcp(stream).into_split(),
+        peer,
         &rest,
         Role::Server,
         &config,
@@ -92,8 +95,9 @@ fn refusal(error: &HandshakeError) -> Vec<u8> {
 /// [`WebSocket`], to `on_open`. A bad handshake gets its error status (400, 405, or 426 with
 /// `sec-websocket-version: 13`) instead.
 ///
-/// Served by wasio's own [`Server`](crate::http::server::Server); under `wasmtime serve` the
-/// host cannot switch protocols and the client gets 501.
+/// Served by wasio's own [`Server`](crate::http::server::Server), over TCP or, with
+/// `Server::bind_tls` (the `tls` feature), TLS (`wss://`); under `wasmtime serve` the host
+/// cannot switch protocols and the client gets 501.
 ///
 /// ```
 /// use wasio::http::server::{App, Request, get};
@@ -143,10 +147,11 @@ where
     if let Some((_, answer)) = &deflate {
         response = response.header("sec-websocket-extensions", answer.as_str());
     }
-    response.with_upgrade(move |upgraded| async move {
-        let (stream, read_ahead) = upgraded.into_parts();
+    response.with_stream_upgrade(move |stream, read_ahead| async move {
+        let peer = stream.peer_addr();
         on_open(WebSocket::new(
-            stream,
+            stream.into_split(),
+            peer,
             &read_ahead,
             Role::Server,
             &config,

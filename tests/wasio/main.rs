@@ -11,4 +11,6 @@ mod http;
 mod net;
 mod runtime;
 mod sync;
+#[cfg(feature = "tls")]
+mod tls;
 mod ws;

@@ -15,6 +15,7 @@ use http::header::{
 use super::cookies::{Cookie, CookieError};
 use super::error::HttpError;
 use crate::http::Body;
+use crate::net::transport::Stream as Connection;
 
 /// Trailers computed once the body has been sent.
 pub(crate) type Trailers = Pin<Box<dyn Future<Output = HeaderMap>>>;
@@ -26,12 +27,27 @@ const TEXT: &str = "text/plain; charset=utf-8";
 pub(crate) const CANNOT_UPGRADE: &str = "this host cannot switch protocols (wasmtime serve has no upgrades): serve the app on \
      wasio's own sockets";
 
+/// Why wasio's own server answers a [`Response::with_upgrade`] over TLS with 501.
+pub(crate) const CANNOT_UPGRADE_TLS: &str = "this route switches protocols on a plain TCP connection (Upgraded::into_parts \
+     gives a TcpStream), and this one is TLS";
+
+/// What an upgraded connection runs.
+type Protocol = Pin<Box<dyn Future<Output = ()>>>;
+
 /// What runs on a connection after a `101 Switching Protocols` response.
-pub(crate) type OnUpgrade = Box<dyn FnOnce(Upgraded) -> Pin<Box<dyn Future<Output = ()>>>>;
+pub(crate) enum OnUpgrade {
+    /// [`Response::with_upgrade`]'s: over TCP only.
+    Tcp(Box<dyn FnOnce(Upgraded) -> Protocol>),
+    /// wasio's own protocols' (WebSockets): over TCP or TLS; the stream, and the bytes
+    /// already read from it.
+    Stream(Box<dyn FnOnce(Connection, Bytes) -> Protocol>),
+}
 
 /// A connection handed over after `101 Switching Protocols` (see
 /// [`Response::with_upgrade`]): the TCP stream, and the bytes the client sent after its
-/// request that the server had already read.
+/// request that the server had already read. (Over TLS, on a server made with
+/// `Server::bind_tls` (the `tls` feature), a route that makes one is answered with 501:
+/// WebSocket routes, [`ws::upgrade`](crate::ws::upgrade), work over both.)
 pub struct Upgraded {
     stream: crate::net::TcpStream,
     read_ahead: Bytes,
@@ -268,13 +284,29 @@ impl Response {
     /// Switches protocols: with a `101 Switching Protocols` status (and the headers the new
     /// protocol needs), the server sends the head, then hands the connection to `on_upgrade`
     /// (WebSockets do this). Only wasio's own HTTP/1.1 server can: under `wasmtime serve` the
-    /// host cannot upgrade, and the client gets 501 instead.
+    /// host cannot upgrade, and the client gets 501 instead; so does a client of wasio's
+    /// server over TLS, as [`Upgraded`] holds a TCP stream.
     pub fn with_upgrade<F, Fut>(mut self, on_upgrade: F) -> Response
     where
         F: FnOnce(Upgraded) -> Fut + 'static,
         Fut: Future<Output = ()> + 'static,
     {
-        self.upgrade = Some(Box::new(move |upgraded| Box::pin(on_upgrade(upgraded))));
+        self.upgrade = Some(OnUpgrade::Tcp(Box::new(move |upgraded| {
+            Box::pin(on_upgrade(upgraded))
+        })));
+        self
+    }
+
+    /// [`with_upgrade`](Response::with_upgrade) for wasio's own protocols, over TCP or TLS:
+    /// `on_upgrade` gets the stream and the bytes already read from it.
+    pub(crate) fn with_stream_upgrade<F, Fut>(mut self, on_upgrade: F) -> Response
+    where
+        F: FnOnce(Connection, Bytes) -> Fut + 'static,
+        Fut: Future<Output = ()> + 'static,
+    {
+        self.upgrade = Some(OnUpgrade::Stream(Box::new(move |stream, read_ahead| {
+            Box::pin(on_upgrade(stream, read_ahead))
+        })));
         self
     }
 

@@ -1,4 +1,4 @@
-//! `WebSocket`: a connection over a TCP stream, with its [`Reader`] and [`Writer`] halves.
+//! `WebSocket`: a connection over TCP (or TLS), with its [`Reader`] and [`Writer`] halves.
 
 mod masks;
 mod reader;
@@ -19,7 +19,7 @@ use super::deflate::Agreed;
 use super::message::{Message, Utf8Bytes};
 use super::protocol::Role;
 use super::{Config, Error};
-use crate::net::TcpStream;
+use crate::net::transport::{ReadHalf, WriteHalf};
 
 /// A WebSocket connection (aiohttp's `WebSocketResponse` and `ClientWebSocketResponse`):
 /// receive messages with [`recv`](WebSocket::recv) or as a [`Stream`], send them with
@@ -50,18 +50,18 @@ pub struct WebSocket {
 }
 
 impl WebSocket {
-    /// A connection over `stream` after the opening handshake; `read_ahead` holds bytes
-    /// already read past the handshake; `deflate` is permessage-deflate as negotiated.
+    /// A connection over the halves of a stream (whose other end is `peer`) after the
+    /// opening handshake; `read_ahead` holds bytes already read past the handshake; `deflate`
+    /// is permessage-deflate as negotiated.
     pub(crate) fn new(
-        stream: TcpStream,
+        (read, write): (ReadHalf, WriteHalf),
+        peer: SocketAddr,
         read_ahead: &[u8],
         role: Role,
         config: &Config,
         protocol: Option<String>,
         deflate: Option<Agreed>,
     ) -> WebSocket {
-        let peer = stream.peer_addr();
-        let (read, write) = stream.into_split();
         let level = config
             .deflate()
             .map_or(0, |settings| settings.compression_level());

@@ -13,7 +13,7 @@ use bytes::BytesMut;
 use futures_lite::{Stream, StreamExt};
 
 use super::writer::Shared;
-use crate::net::OwnedReadHalf;
+use crate::net::transport::ReadHalf;
 use crate::time::{Instant, Sleep, sleep, sleep_until};
 use crate::ws::close::CloseFrame;
 use crate::ws::deflate::Decompressor;
@@ -54,7 +54,7 @@ struct Heartbeat {
 /// protocol error is answered with the close code it calls for and comes out as
 /// [`Error::Protocol`], then the stream ends.
 pub struct Reader {
-    stream: OwnedReadHalf,
+    stream: ReadHalf,
     buffer: BytesMut,
     protocol: Protocol,
     shared: Rc<Shared>,
@@ -73,7 +73,7 @@ pub struct Reader {
 
 impl Reader {
     pub(super) fn new(
-        stream: OwnedReadHalf,
+        stream: ReadHalf,
         read_ahead: &[u8],
         role: Role,
         config: &Config,
@@ -275,7 +275,7 @@ impl Reader {
                 Poll::Ready(Ok(_)) => self.heard_from_peer(),
                 Poll::Ready(Err(error)) => {
                     self.phase = Phase::Done;
-                    return Poll::Ready(Some(Err(Error::Io(error))));
+                    return Poll::Ready(Some(Err(error.into())));
                 }
                 Poll::Pending if self.poll_answer_overdue(cx) => {
                     let error = Error::Timeout("the peer did not answer the close frame");

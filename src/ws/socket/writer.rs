@@ -11,7 +11,7 @@ use std::task::{Context, Poll, ready};
 use futures_lite::AsyncWriteExt;
 
 use super::masks::Masks;
-use crate::net::OwnedWriteHalf;
+use crate::net::transport::WriteHalf;
 use crate::sync::Mutex;
 use crate::ws::Error;
 use crate::ws::close::{CloseCode, CloseFrame};
@@ -24,7 +24,7 @@ const KEEP_BUFFER: usize = 64 * 1024;
 
 /// Frames on their way out, and the stream they go to.
 struct Out {
-    stream: OwnedWriteHalf,
+    stream: WriteHalf,
     /// The frame being written; `written` bytes of it are on the wire.
     frame: Vec<u8>,
     written: usize,
@@ -69,7 +69,7 @@ pub(super) struct Shared {
 impl Shared {
     pub(super) fn new(
         role: Role,
-        stream: OwnedWriteHalf,
+        stream: WriteHalf,
         deflate: Option<Agreed>,
         compressor: Option<Compressor>,
     ) -> Rc<Shared> {

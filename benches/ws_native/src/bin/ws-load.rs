@@ -1,6 +1,10 @@
 //! The load client of the WebSocket echo benchmark.
 //!
 //!     ws-load ws://127.0.0.1:PORT/ CONNECTIONS SIZE SECONDS [deflate]
+//!     ws-load wss://127.0.0.1:PORT/ CONNECTIONS SIZE SECONDS [deflate] ca=CA.pem
+//!
+//! For `wss://`, every connection is TLS (rustls with ring, TLS 1.3, no session resumption:
+//! one full handshake each, before the run), trusting the certificates of `ca=`.
 //!
 //! Opens CONNECTIONS WebSocket connections (its own HTTP upgrade; the 101 and the accept key
 //! are checked), then on each one sends a masked binary message of SIZE bytes and waits for
@@ -35,9 +39,13 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
+use tokio_rustls::client::TlsStream;
 
 #[path = "../../../shared/json_like.rs"]
 mod json_like;
+#[path = "../tls_client.rs"]
+mod tls_client;
 
 type Result<T> = std::result::Result<T, String>;
 
@@ -54,17 +62,24 @@ const TAIL: [u8; 4] = [0x00, 0x00, 0xff, 0xff];
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let deflate = args.len() == 6 && args[5] == "deflate";
-    if args.len() != 5 && !deflate {
-        eprintln!("usage: ws-load ws://HOST:PORT/PATH CONNECTIONS SIZE SECONDS [deflate]");
+    let options = args.get(5..).unwrap_or_default();
+    let deflate = options.iter().any(|o| o == "deflate");
+    let ca = options.iter().find_map(|o| o.strip_prefix("ca="));
+    let known = options
+        .iter()
+        .all(|o| o == "deflate" || o.starts_with("ca="));
+    if args.len() < 5 || !known {
+        eprintln!(
+            "usage: ws-load ws[s]://HOST:PORT/PATH CONNECTIONS SIZE SECONDS [deflate] [ca=CA.pem]"
+        );
         std::process::exit(2);
     }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build();
-    let result = runtime
-        .map_err(|e| e.to_string())
-        .and_then(|runtime| runtime.block_on(run(&args[1], &args[2], &args[3], &args[4], deflate)));
+    let result = runtime.map_err(|e| e.to_string()).and_then(|runtime| {
+        runtime.block_on(run(&args[1], &args[2], &args[3], &args[4], deflate, ca))
+    });
     match result {
         Ok(rate) => println!("{rate:.0} msgs/s"),
         Err(error) => {
@@ -80,10 +95,16 @@ async fn run(
     size: &str,
     seconds: &str,
     deflate: bool,
+    ca: Option<&str>,
 ) -> Result<f64> {
-    let rest = url
-        .strip_prefix("ws://")
-        .ok_or("the URL must start with ws://")?;
+    let (rest, tls) = match (url.strip_prefix("ws://"), url.strip_prefix("wss://")) {
+        (Some(rest), _) => (rest, None),
+        (_, Some(rest)) => (
+            rest,
+            Some(tls_client::connector(ca.ok_or("wss:// needs ca=CA.pem")?)?),
+        ),
+        _ => return Err("the URL must start with ws:// or wss://".into()),
+    };
     let (authority, path) = match rest.find('/') {
         Some(slash) => (&rest[..slash], &rest[slash..]),
         None => (rest, "/"),
@@ -100,7 +121,7 @@ async fn run(
     // Every connection is upgraded before any message is sent.
     let mut clients = Vec::with_capacity(connections);
     for index in 0..connections {
-        let client = Client::connect(authority, path, index, size, deflate)
+        let client = Client::connect(authority, path, index, size, deflate, tls.as_ref())
             .await
             .map_err(|e| format!("connection {index}: {e}"))?;
         clients.push(client);
@@ -178,8 +199,30 @@ async fn run(
     Ok((after - before) as f64 / elapsed.as_secs_f64())
 }
 
+/// The connection: plain TCP or TLS.
+enum Stream {
+    Plain(TcpStream),
+    Tls(Box<TlsStream<TcpStream>>),
+}
+
+impl Stream {
+    async fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Stream::Plain(stream) => stream.read(buffer).await,
+            Stream::Tls(stream) => stream.read(buffer).await,
+        }
+    }
+
+    async fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        match self {
+            Stream::Plain(stream) => stream.write_all(bytes).await,
+            Stream::Tls(stream) => stream.write_all(bytes).await,
+        }
+    }
+}
+
 struct Client {
-    stream: TcpStream,
+    stream: Stream,
     /// The binary frame, masked, sent as is every time.
     frame: Vec<u8>,
     /// The payload that has to come back.
@@ -376,11 +419,23 @@ impl Client {
         index: usize,
         size: usize,
         deflate: bool,
+        tls: Option<&TlsConnector>,
     ) -> Result<Client> {
-        let stream = TcpStream::connect(authority)
+        let tcp = TcpStream::connect(authority)
             .await
             .map_err(|e| format!("connect: {e}"))?;
-        stream.set_nodelay(true).map_err(|e| e.to_string())?;
+        tcp.set_nodelay(true).map_err(|e| e.to_string())?;
+        let stream = match tls {
+            None => Stream::Plain(tcp),
+            Some(connector) => {
+                let name = tls_client::server_name(authority)?;
+                let tls = connector
+                    .connect(name, tcp)
+                    .await
+                    .map_err(|e| format!("TLS: {e}"))?;
+                Stream::Tls(Box::new(tls))
+            }
+        };
         let mask = (0x9e37_79b9_u32.wrapping_mul(index as u32 + 1)).to_be_bytes();
         let payload: Vec<u8> = (0..size).map(|i| (i * 31 + index * 7) as u8).collect();
         let frame = encode(0x2, &payload, mask);

@@ -19,20 +19,21 @@ use super::shared::Shared;
 use crate::http::Body;
 use crate::http::server::lazy::{LazyHeaders, LazyUri};
 use crate::http::server::request::{Request, Source};
-use crate::http::server::response::{Parts, Upgraded};
+use crate::http::server::response::{CANNOT_UPGRADE_TLS, OnUpgrade, Parts, Upgraded};
 use crate::http::server::{HttpError, IntoResponse, Service};
-use crate::net::TcpStream;
+use crate::net::transport::Stream;
 use crate::sync::watch;
 use crate::time::{Instant, sleep_until};
 
 /// Serves requests on `stream` until it closes.
 pub(crate) async fn serve(
-    stream: TcpStream,
+    stream: Stream,
     service: Service,
     config: Rc<ServerConfig>,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let peer = stream.peer_addr();
+    let tcp = matches!(stream, Stream::Tcp(_));
     let (reader, writer) = stream.into_split();
     let input = Shared::new(Input {
         stream: reader,
@@ -62,10 +63,17 @@ pub(crate) async fn serve(
             let refusal = HttpError::bad_request("the request target is not a valid path");
             return refuse(&output, refusal, exchange).await;
         };
-        let response = service.call(request).await.into_parts();
+        let mut response = service.call(request).await.into_parts();
         let reusable = finish_body(&input, &left, &output, &config).await;
-        if response.upgrade.is_some() && response.status == StatusCode::SWITCHING_PROTOCOLS {
-            return upgrade(response, input, output, exchange).await;
+        if response.status == StatusCode::SWITCHING_PROTOCOLS {
+            match response.upgrade {
+                Some(OnUpgrade::Tcp(_)) if !tcp => {
+                    let refusal = HttpError::new(StatusCode::NOT_IMPLEMENTED, CANNOT_UPGRADE_TLS);
+                    response = refusal.into_response().into_parts();
+                }
+                Some(_) => return upgrade(response, input, output, exchange).await,
+                None => {}
+            }
         }
         let Parts {
             status,
@@ -86,6 +94,44 @@ pub(crate) async fn serve(
             let _ = futures_lite::io::AsyncWriteExt::close(&mut out.stream).await;
             return;
         }
+    }
+}
+
+/// [`serve_tls`], as the server calls it.
+#[cfg(feature = "tls")]
+pub(crate) type ServeTls = fn(
+    crate::net::TcpStream,
+    crate::tls::ServerConfig,
+    Service,
+    Rc<ServerConfig>,
+    watch::Receiver<bool>,
+) -> std::pin::Pin<Box<dyn Future<Output = ()>>>;
+
+/// Serves requests over TLS on `stream` once the handshake is done: its first byte must come
+/// within the keep-alive timeout, the rest within the header timeout, and a shutdown ends it.
+#[cfg(feature = "tls")]
+pub(crate) async fn serve_tls(
+    stream: crate::net::TcpStream,
+    tls: crate::tls::ServerConfig,
+    service: Service,
+    config: Rc<ServerConfig>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let first_byte = Instant::now() + config.keep_alive_timeout;
+    let handshake = tls.accept_within(stream, first_byte, config.header_timeout);
+    let stopped = async {
+        while !*shutdown.borrow() {
+            if shutdown.changed().await.is_err() {
+                break;
+            }
+        }
+    };
+    let accepted = futures_lite::future::or(async { Some(handshake.await) }, async {
+        stopped.await;
+        None
+    });
+    if let Some(Ok(stream)) = accepted.await {
+        serve(Stream::tls(stream), service, config, shutdown).await;
     }
 }
 
@@ -292,8 +338,17 @@ async fn upgrade(
         // A request body the handler kept alive still holds the connection.
         return;
     };
-    let Ok(stream) = TcpStream::reunite(input.stream, output.stream) else {
+    let Some(stream) = Stream::reunite(input.stream, output.stream) else {
         return;
     };
-    on_upgrade(Upgraded::new(stream, input.buffer.freeze())).await;
+    let read_ahead = input.buffer.freeze();
+    match (on_upgrade, stream) {
+        (OnUpgrade::Tcp(on_upgrade), Stream::Tcp(stream)) => {
+            on_upgrade(Upgraded::new(stream, read_ahead)).await
+        }
+        (OnUpgrade::Stream(on_upgrade), stream) => on_upgrade(stream, read_ahead).await,
+        // Refused before the 101 went out.
+        #[cfg(feature = "tls")]
+        (OnUpgrade::Tcp(_), Stream::Tls(_)) => {}
+    }
 }

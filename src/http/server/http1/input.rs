@@ -18,12 +18,12 @@ use super::head::Framing;
 use super::output::Output;
 use super::shared::Shared;
 use crate::http::server::HttpError;
-use crate::net::OwnedReadHalf;
+use crate::net::transport::ReadHalf;
 use crate::time::{Instant, Sleep, sleep_until};
 
 /// Bytes received and not yet used.
 pub(crate) struct Input {
-    pub(crate) stream: OwnedReadHalf,
+    pub(crate) stream: ReadHalf,
     pub(crate) buffer: BytesMut,
 }
 

@@ -164,6 +164,19 @@ pub struct Server {
     listener: TcpListener,
     service: Service,
     config: ServerConfig,
+    #[cfg(feature = "tls")]
+    tls: Option<Tls>,
+}
+
+/// A server's TLS: its configuration, and how a connection starts with a handshake.
+///
+/// The start is a function pointer made by [`Server::bind_tls`] only, so that a component
+/// whose servers are all plain links no TLS handshake (about 390 KB).
+#[cfg(feature = "tls")]
+#[derive(Debug)]
+struct Tls {
+    config: crate::tls::ServerConfig,
+    serve: conn::ServeTls,
 }
 
 impl Server {
@@ -178,7 +191,52 @@ impl Server {
             listener,
             service,
             config: ServerConfig::default(),
+            #[cfg(feature = "tls")]
+            tls: None,
         })
+    }
+
+    /// Binds `addr` for `app` over TLS (the `tls` feature): HTTPS, and `wss://` for its
+    /// WebSocket routes (aiohttp's `TCPSite(..., ssl_context=...)`). ALPN offers `http/1.1`.
+    ///
+    /// Keep-alive, the limits and timeouts of [`ServerConfig`] and the graceful shutdown are
+    /// those of [`bind`](Server::bind); the TLS handshake counts as the first request's head:
+    /// its first byte must come within [`ServerConfig::keep_alive_timeout`], and the rest
+    /// within [`ServerConfig::header_timeout`] (the `handshake_timeout` of `tls` is not
+    /// used). A client that fails the handshake is dropped; the others go on.
+    ///
+    /// ```no_run
+    /// # wasio::run(async {
+    /// use wasio::http::server::{App, Server, get};
+    /// use wasio::tls::ServerConfig;
+    ///
+    /// let tls = ServerConfig::from_pem(
+    ///     include_bytes!("../../../../tests/tls/good-chain.pem"),
+    ///     include_bytes!("../../../../tests/tls/server.key"),
+    /// )?;
+    /// let app = App::new().route("/", get(|_| async { "Hello, World!" }));
+    /// let server = Server::bind_tls("127.0.0.1:8443", tls, app).await?;
+    /// println!("serving on https://{}", server.local_addr());
+    /// server.run().await?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # });
+    /// ```
+    ///
+    /// `examples/https_server.rs` adds a `wss://` route.
+    #[cfg(feature = "tls")]
+    pub async fn bind_tls(
+        addr: impl ToSocketAddrs,
+        tls: crate::tls::ServerConfig,
+        app: impl IntoService,
+    ) -> Result<Server, ServeError> {
+        let mut server = Server::bind(addr, app).await?;
+        server.tls = Some(Tls {
+            config: tls.http11(),
+            serve: |stream, tls, service, config, stopping| {
+                Box::pin(conn::serve_tls(stream, tls, service, config, stopping))
+            },
+        });
+        Ok(server)
     }
 
     /// The server with other limits and timeouts.
@@ -211,6 +269,8 @@ impl Server {
             listener,
             service,
             config,
+            #[cfg(feature = "tls")]
+            tls,
         } = self;
         if let Err(error) = service.startup().await {
             drop(listener);
@@ -224,8 +284,16 @@ impl Server {
         let accepting = async {
             loop {
                 match listener.accept().await {
-                    Ok((stream, _)) => connections.spawn(conn::serve(
+                    #[cfg(feature = "tls")]
+                    Ok((stream, _)) if let Some(tls) = &tls => connections.spawn((tls.serve)(
                         stream,
+                        tls.config.clone(),
+                        service.clone(),
+                        config.clone(),
+                        stopping.clone(),
+                    )),
+                    Ok((stream, _)) => connections.spawn(conn::serve(
+                        stream.into(),
                         service.clone(),
                         config.clone(),
                         stopping.clone(),
@@ -253,10 +321,13 @@ impl Server {
 
 impl fmt::Debug for Server {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Server")
+        let mut debug = f.debug_struct("Server");
+        debug
             .field("local_addr", &self.local_addr())
-            .field("config", &self.config)
-            .finish_non_exhaustive()
+            .field("config", &self.config);
+        #[cfg(feature = "tls")]
+        debug.field("tls", &self.tls.as_ref().map(|tls| &tls.config));
+        debug.finish_non_exhaustive()
     }
 }
 

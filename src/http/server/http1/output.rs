@@ -15,7 +15,7 @@ use http::{StatusCode, Version};
 use crate::http::Body;
 use crate::http::server::response::{Trailers, has_no_body};
 use crate::io::AsyncWriteExt;
-use crate::net::OwnedWriteHalf;
+use crate::net::transport::WriteHalf;
 
 /// Body pieces up to this size are copied into the write buffer (with the head, the chunk
 /// framing and the pieces around them), so that a response goes out in one write; larger
@@ -36,14 +36,14 @@ pub(crate) struct Exchange {
 }
 
 pub(crate) struct Output {
-    pub(crate) stream: OwnedWriteHalf,
+    pub(crate) stream: WriteHalf,
     /// Bytes of `100 Continue` still to write; `None` once sent or never needed.
     continue_left: Option<&'static [u8]>,
     buffer: Vec<u8>,
 }
 
 impl Output {
-    pub(crate) fn new(stream: OwnedWriteHalf) -> Output {
+    pub(crate) fn new(stream: WriteHalf) -> Output {
         Output {
             stream,
             continue_left: None,
