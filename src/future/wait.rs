@@ -68,20 +68,25 @@ impl<O> fmt::Debug for ReturnWhen<O> {
 /// use std::time::Duration;
 /// use wasio::future::{ReturnWhen, wait};
 ///
-/// let naps = [100u64, 10, 20].map(|ms| {
+/// let naps = [60_000u64, 1, 60_000].map(|ms| {
 ///     wasio::spawn(async move {
 ///         wasio::time::sleep(Duration::from_millis(ms)).await;
 ///         ms
 ///     })
 /// });
 /// let (done, pending) = wait(naps, ReturnWhen::FirstCompleted, None).await;
-/// assert_eq!(done, [(1, Ok(10))]);
+/// assert_eq!(done, [(1, Ok(1))]);
 /// assert_eq!(pending.iter().map(|(index, _)| *index).collect::<Vec<_>>(), [0, 2]);
 ///
+/// // The timeout comes first: no error, both still pending (with their indices in this
+/// // second input).
 /// let rest = pending.into_iter().map(|(_, task)| task);
 /// let (done, pending) = wait(rest, ReturnWhen::AllCompleted, Some(Duration::from_millis(50))).await;
-/// assert_eq!(done, [(1, Ok(20))]); // the index in this second input
-/// assert_eq!(pending.len(), 1);
+/// assert!(done.is_empty());
+/// assert_eq!(pending.iter().map(|(index, _)| *index).collect::<Vec<_>>(), [0, 1]);
+/// for (_, task) in pending {
+///     task.abort();
+/// }
 /// # });
 /// ```
 pub fn wait<I>(
@@ -275,7 +280,7 @@ impl<A: Future + Unpin, B: Future + Unpin> Future for Select<A, B> {
 /// use wasio::time::{sleep, timeout};
 ///
 /// let mut save = shield(async {
-///     sleep(Duration::from_millis(50)).await; // must finish, even if the caller gives up
+///     sleep(Duration::from_millis(300)).await; // must finish, even if the caller gives up
 ///     "saved"
 /// });
 /// assert!(timeout(Duration::from_millis(5), &mut save).await.is_err());
