@@ -14,7 +14,9 @@ use super::{ConfigError, Error, TlsStream, alpn_list, provider};
 use crate::net::TcpStream;
 
 /// How a client makes TLS connections (aiohttp's `ssl=` with an `ssl.SSLContext`): the root
-/// certificates it trusts, the ALPN protocols it offers, and how long the handshake may take. Cheap to clone; clones share a cache of sessions to resume.
+/// certificates it trusts, the ALPN protocols it offers, and how long the handshake may take.
+/// Cheap to clone. Its connections share a cache of sessions to resume, and so do the clones
+/// made after its first connection.
 ///
 /// It verifies the server's certificate chain against its roots and the name it connects to,
 /// with TLS 1.3 or 1.2. It starts with no roots: add the ones to trust
