@@ -1,5 +1,6 @@
 //! The bytes a host read brought and the reader has not consumed yet: what both backends'
-//! `AsyncInputStream` keep between reads, and what makes it an `AsyncBufRead`.
+//! `AsyncInputStream` (and a TLS stream's read half, for its plaintext) keep between reads,
+//! and what makes them an `AsyncBufRead`.
 
 use std::fmt;
 use std::io;
@@ -45,6 +46,16 @@ impl ReadBuffer {
         out[..n].copy_from_slice(&left[..n]);
         self.consumed += n;
         n
+    }
+
+    /// Its allocation, emptied, for a reader that reads into it and then
+    /// [`refill`](Self::refill)s.
+    #[cfg(feature = "tls")]
+    pub(crate) fn spare(&mut self) -> Vec<u8> {
+        let mut bytes = std::mem::take(&mut self.bytes);
+        bytes.clear();
+        self.consumed = 0;
+        bytes
     }
 
     /// Replaces the buffer with a host read's bytes (none at the end of the stream).

@@ -29,6 +29,7 @@ import websockets
 import websockets.asyncio.server
 
 from processes import EXAMPLES, ROOT, check, free_port, run_checks, start
+from upper_peers import aiohttp_upper, websockets_upper
 
 CERTS = os.path.join(ROOT, "tests", "tls")
 CA = os.path.join(CERTS, "ca.pem")
@@ -209,24 +210,10 @@ async def run_client(url, *words):
     return process.returncode, out.decode(), err.decode()
 
 
-async def upper(ws):
-    async for message in ws:
-        await ws.send(message.upper())
-
-
-async def aiohttp_upper(request):
-    ws = aiohttp.web.WebSocketResponse()
-    await ws.prepare(request)
-    async for msg in ws:
-        if msg.type == aiohttp.WSMsgType.TEXT:
-            await ws.send_str(msg.data.upper())
-    return ws
-
-
 async def wasio_client():
     # The good certificate: websockets, then aiohttp.
     port = free_port()
-    async with websockets.asyncio.server.serve(upper, "127.0.0.1", port,
+    async with websockets.asyncio.server.serve(websockets_upper, "127.0.0.1", port,
                                                ssl=server_context("good-chain.pem")):
         code, out, err = await run_client(f"wss://localhost:{port}/", "one", "two ✓")
     check(code == 0 and out == "ONE\nTWO ✓\n", f"wss_client against websockets: {out!r} {err}")
@@ -254,7 +241,7 @@ async def wasio_client():
     ]
     for chain, variant, message in cases:
         port = free_port()
-        async with websockets.asyncio.server.serve(upper, "127.0.0.1", port,
+        async with websockets.asyncio.server.serve(websockets_upper, "127.0.0.1", port,
                                                    ssl=server_context(chain)):
             code, out, err = await run_client(f"wss://localhost:{port}/", "never")
         check(code == 1 and variant in err and message in err,

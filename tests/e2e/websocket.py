@@ -31,6 +31,7 @@ from websockets.extensions.permessage_deflate import (
 )
 
 from processes import BACKEND, EXAMPLES, ROOT, check, free_port, start, stop
+from upper_peers import aiohttp_upper, websockets_upper
 
 KOSOKU = os.path.join(ROOT, ".venv", "bin", "kosoku")
 # Two runs per mode. Cases 1.* to 10.* go one or two at a time, as they always did: some
@@ -297,28 +298,15 @@ async def the_chat_under_wasmtime_serve(base):
             check(error.status == 501, f"serve: /ws gave {error.status}, not 501")
 
 
-async def echo_handler(request):
-    ws = aiohttp.web.WebSocketResponse()
-    await ws.prepare(request)
-    async for msg in ws:
-        if msg.type == aiohttp.WSMsgType.TEXT:
-            await ws.send_str(msg.data.upper())
-    return ws
-
-
 async def ws_client_against_servers():
     """The ws_client example against a websockets server and an aiohttp server."""
 
-    async def upper(ws):
-        async for message in ws:
-            await ws.send(message.upper())
-
     results = {}
     port = free_port()
-    async with websockets.asyncio.server.serve(upper, "127.0.0.1", port, compression=None):
+    async with websockets.asyncio.server.serve(websockets_upper, "127.0.0.1", port, compression=None):
         results["websockets"] = await run_client(f"ws://127.0.0.1:{port}/", port)
     app = aiohttp.web.Application()
-    app.router.add_get("/echo", echo_handler)
+    app.router.add_get("/echo", aiohttp_upper)
     runner = aiohttp.web.AppRunner(app)
     await runner.setup()
     port = free_port()

@@ -30,6 +30,23 @@ fn pair(roots: &[u8], chain: &[u8], name: &str) -> (Session, Session) {
     (Session::new(client), Session::new(server))
 }
 
+/// A session pair for `localhost` whose client is rustls' own, as `client` configures it
+/// (trusting the test CA), and whose server is wasio's with the good certificate.
+fn rustls_client_pair(
+    client: rustls::ConfigBuilder<rustls::ClientConfig, rustls::WantsVerifier>,
+) -> (Session, Session) {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add_parsable_certificates(
+        rustls::pki_types::CertificateDer::pem_slice_iter(CA).map(Result::unwrap),
+    );
+    let client = client.with_root_certificates(roots).with_no_client_auth();
+    let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+    let client = rustls::ClientConnection::new(Arc::new(client), name).unwrap();
+    let server =
+        rustls::ServerConnection::new(ServerConfig::from_pem(GOOD, KEY).unwrap().rustls()).unwrap();
+    (Session::new(client), Session::new(server))
+}
+
 /// Moves what `from` has to send to `to`; whether there was anything.
 fn pass(from: &mut Session, to: &mut Session) -> bool {
     let bytes = from.outgoing().to_vec();
@@ -78,20 +95,11 @@ fn the_server_picks_chacha20_and_x25519_whatever_the_client_prefers() {
     // rustls' own order, as most clients have it: AES-GCM and P-384 first.
     #[allow(deprecated)]
     let aes_first = Arc::new(rustls::crypto::ring::default_provider());
-    let mut roots = rustls::RootCertStore::empty();
-    roots.add_parsable_certificates(
-        rustls::pki_types::CertificateDer::pem_slice_iter(CA).map(Result::unwrap),
+    let (mut client, mut server) = rustls_client_pair(
+        rustls::ClientConfig::builder_with_provider(aes_first)
+            .with_safe_default_protocol_versions()
+            .unwrap(),
     );
-    let client = rustls::ClientConfig::builder_with_provider(aes_first)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
-    let client = rustls::ClientConnection::new(Arc::new(client), name).unwrap();
-    let server =
-        rustls::ServerConnection::new(ServerConfig::from_pem(GOOD, KEY).unwrap().rustls()).unwrap();
-    let (mut client, mut server) = (Session::new(client), Session::new(server));
     handshake(&mut client, &mut server).unwrap();
     assert_eq!(
         server.cipher_suite(),
@@ -115,20 +123,11 @@ fn the_server_picks_chacha20_and_x25519_whatever_the_client_prefers() {
 
 #[test]
 fn tls_1_2_is_spoken_too() {
-    let mut roots = rustls::RootCertStore::empty();
-    roots.add_parsable_certificates(
-        rustls::pki_types::CertificateDer::pem_slice_iter(CA).map(Result::unwrap),
+    let (mut client, mut server) = rustls_client_pair(
+        rustls::ClientConfig::builder_with_provider(crate::tls::provider())
+            .with_protocol_versions(&[&rustls::version::TLS12])
+            .unwrap(),
     );
-    let client = rustls::ClientConfig::builder_with_provider(crate::tls::provider())
-        .with_protocol_versions(&[&rustls::version::TLS12])
-        .unwrap()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
-    let client = rustls::ClientConnection::new(Arc::new(client), name).unwrap();
-    let server =
-        rustls::ServerConnection::new(ServerConfig::from_pem(GOOD, KEY).unwrap().rustls()).unwrap();
-    let (mut client, mut server) = (Session::new(client), Session::new(server));
     handshake(&mut client, &mut server).unwrap();
     assert_eq!(
         server.cipher_suite(),

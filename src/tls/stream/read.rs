@@ -9,6 +9,7 @@ use std::task::{Context, Poll, ready};
 use futures_lite::io::{AsyncBufRead, AsyncRead};
 
 use super::shared::Shared;
+use crate::io::read_buffer::ReadBuffer;
 use crate::net::OwnedReadHalf;
 use crate::tls::session::Read;
 
@@ -22,9 +23,8 @@ use crate::tls::session::Read;
 pub struct ReadHalf {
     pub(super) shared: Rc<Shared>,
     pub(super) tcp: OwnedReadHalf,
-    /// Plaintext read ahead for `poll_fill_buf`; from `at` on not yet consumed.
-    plain: Vec<u8>,
-    at: usize,
+    /// Plaintext read ahead for `poll_fill_buf`, not yet consumed.
+    plain: ReadBuffer,
 }
 
 impl ReadHalf {
@@ -32,8 +32,7 @@ impl ReadHalf {
         ReadHalf {
             shared,
             tcp,
-            plain: Vec::new(),
-            at: 0,
+            plain: ReadBuffer::default(),
         }
     }
 
@@ -69,9 +68,7 @@ impl ReadHalf {
 
     /// The next plaintext read, in a buffer of its own; `Ok(None)` at the end of the stream.
     pub(crate) fn poll_take(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<Option<Vec<u8>>>> {
-        if self.at < self.plain.len() {
-            let mut rest = std::mem::take(&mut self.plain);
-            rest.drain(..std::mem::take(&mut self.at));
+        if let Some(rest) = self.plain.take() {
             return Poll::Ready(Ok(Some(rest)));
         }
         let (read, plain) = ready!(self.poll_session(cx, |session| {
@@ -98,11 +95,8 @@ impl AsyncRead for ReadHalf {
         buf: &mut [u8],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
-        if this.at < this.plain.len() {
-            let n = buf.len().min(this.plain.len() - this.at);
-            buf[..n].copy_from_slice(&this.plain[this.at..this.at + n]);
-            Pin::new(this).consume(n);
-            return Poll::Ready(Ok(n));
+        if !this.plain.is_empty() {
+            return Poll::Ready(Ok(this.plain.copy_to(buf)));
         }
         let (read, ()) = ready!(this.poll_session(cx, |session| Ok((session.read(buf)?, ()))))?;
         Poll::Ready(Ok(match read {
@@ -115,23 +109,20 @@ impl AsyncRead for ReadHalf {
 impl AsyncBufRead for ReadHalf {
     fn poll_fill_buf(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<&[u8]>> {
         let this = self.get_mut();
-        if this.at == this.plain.len() {
-            let mut plain = std::mem::take(&mut this.plain);
-            plain.clear();
+        if this.plain.is_empty() {
+            let mut plain = this.plain.spare();
             let taken = this.poll_session(cx, |session| {
                 let read = session.read_available(&mut plain)?;
                 Ok((read, ()))
             });
-            this.plain = plain;
-            this.at = 0;
+            this.plain.refill(Some(plain));
             ready!(taken)?;
         }
-        Poll::Ready(Ok(&this.plain[this.at..]))
+        Poll::Ready(Ok(this.plain.available()))
     }
 
     fn consume(self: Pin<&mut Self>, amt: usize) {
-        let this = self.get_mut();
-        this.at = (this.at + amt).min(this.plain.len());
+        self.get_mut().plain.consume(amt);
     }
 }
 
@@ -139,7 +130,7 @@ impl fmt::Debug for ReadHalf {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ReadHalf")
             .field("peer", &self.tcp.peer_addr())
-            .field("buffered", &(self.plain.len() - self.at))
+            .field("buffered", &self.plain.len())
             .finish()
     }
 }
