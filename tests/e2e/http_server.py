@@ -84,9 +84,10 @@ async def with_aiohttp(kind, base):
             # aiohttp asks for gzip, deflate and br; the Compression middleware answers gzip,
             # the first it encodes, and aiohttp decodes it.
             check(r.headers.get("content-encoding") == "gzip", f"compressed: {dict(r.headers)}")
-            # The Cors middleware adds `origin` to the same Vary (a field or a value of its own).
-            vary = [v.strip() for f in r.headers.getall("vary", []) for v in f.split(",")]
-            check(vary == ["accept-encoding", "origin"], f"vary: {vary}")
+            # The Cors middleware adds `origin` to the same Vary field (jco, for one, keeps only
+            # the last of repeated fields).
+            vary = r.headers.getall("vary", [])
+            check(vary == ["accept-encoding, origin"], f"vary: {vary}")
         async with session.get(f"{base}/count?to=3", headers={"accept-encoding": "deflate"}) as r:
             check(await r.text() == "1\n2\n3\n" and r.headers.get("content-encoding") == "deflate",
                   "deflate")

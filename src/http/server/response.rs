@@ -376,16 +376,35 @@ where
 }
 
 /// Adds `name` (a lower-case header name) to the `Vary` of `headers`, unless it is there (or
-/// `*` is).
+/// `*` is). The names end up in one field, `Vary: origin, accept-encoding`: a list field may
+/// be split or joined (RFC 9110, 5.3), and some hosts (jco) keep only the last of repeated
+/// fields.
 pub(crate) fn add_vary(headers: &mut HeaderMap, name: &'static str) {
-    let listed = headers.get_all(VARY).iter().any(|value| {
-        value.to_str().is_ok_and(|v| {
-            v.split(',')
-                .any(|listed| listed.trim() == "*" || listed.trim().eq_ignore_ascii_case(name))
-        })
-    });
-    if !listed {
-        headers.append(VARY, HeaderValue::from_static(name));
+    let mut listed: Vec<String> = Vec::new();
+    for value in headers.get_all(VARY) {
+        let names = String::from_utf8_lossy(value.as_bytes());
+        listed.extend(
+            names
+                .split(',')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(String::from),
+        );
+    }
+    if listed
+        .iter()
+        .any(|listed| listed == "*" || listed.eq_ignore_ascii_case(name))
+    {
+        return;
+    }
+    listed.push(name.to_owned());
+    match HeaderValue::from_str(&listed.join(", ")) {
+        Ok(value) => {
+            headers.insert(VARY, value);
+        }
+        Err(_) => {
+            headers.append(VARY, HeaderValue::from_static(name));
+        }
     }
 }
 
