@@ -19,7 +19,8 @@ use crate::net::transport::WriteHalf;
 
 /// Body pieces up to this size are copied into the write buffer (with the head, the chunk
 /// framing and the pieces around them), so that a response goes out in one write; larger
-/// ones are written as they are.
+/// ones are written as they are, and so are pieces of [`GATHER`] bytes and more that find
+/// the buffer empty (a file's chunks after the first: nothing to join them to).
 const COALESCE: usize = 256 * 1024;
 
 /// The write buffer is written once it holds this much and more of the body is ready.
@@ -163,7 +164,8 @@ impl Output {
     }
 
     /// Adds body bytes (framed as a chunk when `chunked`) after what the buffer holds; a large
-    /// piece is written as it is rather than copied.
+    /// piece, or one of `GATHER` bytes or more when the buffer is empty, is written as it is
+    /// rather than copied.
     async fn add(&mut self, data: &[u8], chunked: bool) -> io::Result<()> {
         if data.is_empty() {
             return Ok(());
@@ -171,11 +173,12 @@ impl Output {
         if chunked {
             let _ = write!(self.buffer, "{:x}\r\n", data.len());
         }
-        if data.len() <= COALESCE {
-            self.buffer.extend_from_slice(data);
-        } else {
+        let alone = data.len() > COALESCE || (data.len() >= GATHER && self.buffer.is_empty());
+        if alone {
             self.write_buffer().await?;
             self.stream.write_all(data).await?;
+        } else {
+            self.buffer.extend_from_slice(data);
         }
         if chunked {
             self.buffer.extend_from_slice(b"\r\n");

@@ -1,6 +1,6 @@
 //! Files over `wasi:filesystem@0.2`: preopened directories, opening, `stat`, and a file's
-//! contents as `wasi:io` streams (read with the reactor's pollables, written with
-//! `check-write`'s back-pressure).
+//! contents as `wasi:io` streams (read with `blocking-read`, written with `check-write`'s
+//! back-pressure).
 
 use std::future::Future;
 use std::io;
@@ -96,7 +96,7 @@ impl Descriptor {
         capacity: usize,
     ) -> Result<AsyncInputStream, Failure> {
         let stream = self.0.read_via_stream(offset).map_err(failure)?;
-        Ok(AsyncInputStream::with_capacity(stream, capacity))
+        Ok(AsyncInputStream::for_file(stream, capacity))
     }
 
     /// A stream that writes from `offset` on. The stream is a child of this descriptor: the

@@ -40,6 +40,8 @@ pub struct AsyncInputStream {
     short_read_drains: bool,
     /// The last read found the stream drained: wait until it is ready again.
     drained: bool,
+    /// A file's stream: each read is the host's `blocking-read` (see [`Self::for_file`]).
+    blocking_reads: bool,
 }
 
 impl AsyncInputStream {
@@ -58,6 +60,7 @@ impl AsyncInputStream {
             capacity: capacity.max(1),
             short_read_drains: false,
             drained: false,
+            blocking_reads: false,
         }
     }
 
@@ -68,6 +71,19 @@ impl AsyncInputStream {
         AsyncInputStream {
             short_read_drains: true,
             ..Self::new(stream)
+        }
+    }
+
+    /// Wraps a file's stream, reading up to `capacity` bytes (at least one) per host call,
+    /// each with `blocking-read`. A plain `read` of a file's stream only starts a read on the
+    /// host's thread pool and answers with nothing, so every chunk would cost a pollable wait
+    /// and a round through the reactor; `blocking-read` reads the file at once (wasmtime
+    /// reads it on the calling thread), which for a file, unlike a socket, never waits for a
+    /// peer.
+    pub(crate) fn for_file(stream: InputStream, capacity: usize) -> Self {
+        AsyncInputStream {
+            blocking_reads: true,
+            ..Self::with_capacity(stream, capacity)
         }
     }
 
@@ -86,7 +102,12 @@ impl AsyncInputStream {
                 std::task::ready!(pollable.poll_wait(&mut self.wait, cx));
                 self.drained = false;
             }
-            match self.stream.read(len as u64) {
+            let read = if self.blocking_reads {
+                self.stream.blocking_read(len as u64)
+            } else {
+                self.stream.read(len as u64)
+            };
+            match read {
                 Ok(bytes) if bytes.is_empty() => self.drained = true,
                 Ok(bytes) => {
                     self.drained = self.short_read_drains && bytes.len() < len;
