@@ -234,9 +234,9 @@ def check_app(kind, process, base):
         sys.exit(f"{kind} ({base}): {error!r}\nthe server said:\n{stop(process)[-3000:]}")
     said = stop(process)
     # The access log, in aiohttp's format: `127.0.0.1 [...] "GET /me HTTP/1.1" 401 ...`
-    # (under `wasmtime serve` the client's address is not known: `-`; and serve puts
+    # (under `wasmtime serve` and jco the client's address is not known: `-`; and serve puts
     # `stderr [n] :: ` before what an instance writes).
-    address = "-" if kind == "serve" else "127.0.0.1"
+    address = "-" if kind in ("serve", "jco") else "127.0.0.1"
     lines = (l.split(" :: ", 1)[-1] for l in said.splitlines())
     line = next((l for l in lines if '"GET /me HTTP/1.1" 401 ' in l), "")
     if not line.startswith(f"{address} ["):
