@@ -33,7 +33,8 @@ pub struct Body {
 
 enum Inner {
     Bytes(Bytes),
-    Stream(BodyStream),
+    /// Chunks, and their total length when known.
+    Stream(BodyStream, Option<u64>),
 }
 
 impl Body {
@@ -52,7 +53,32 @@ impl Body {
     {
         use futures_lite::StreamExt;
         Body {
-            inner: Inner::Stream(Box::pin(stream.map(|chunk| chunk.map(Into::into)))),
+            inner: Inner::Stream(Box::pin(stream.map(|chunk| chunk.map(Into::into))), None),
+        }
+    }
+
+    /// A body sent chunk by chunk as `stream` yields them, which are `len` bytes in all: it
+    /// goes with a `content-length` rather than chunked. A stream that yields another
+    /// length ends with an error (the peer sees the body cut short).
+    ///
+    /// ```
+    /// use wasio::http::Body;
+    ///
+    /// let chunks = futures_lite::stream::iter(["ab", "c"].map(|c| Ok(bytes::Bytes::from(c))));
+    /// assert_eq!(Body::from_sized_stream(3, chunks).len(), Some(3));
+    /// ```
+    pub fn from_sized_stream<S, B>(len: u64, stream: S) -> Body
+    where
+        S: Stream<Item = io::Result<B>> + 'static,
+        B: Into<Bytes>,
+    {
+        let checked = SizedStream {
+            inner: Body::from_stream(stream).into_stream(),
+            left: len,
+            failed: false,
+        };
+        Body {
+            inner: Inner::Stream(Box::pin(checked), Some(len)),
         }
     }
 
@@ -86,7 +112,7 @@ impl Body {
     pub fn len(&self) -> Option<u64> {
         match &self.inner {
             Inner::Bytes(bytes) => Some(bytes.len() as u64),
-            Inner::Stream(_) => None,
+            Inner::Stream(_, len) => *len,
         }
     }
 
@@ -100,7 +126,7 @@ impl Body {
         match self.inner {
             Inner::Bytes(bytes) if bytes.is_empty() => Box::pin(futures_lite::stream::empty()),
             Inner::Bytes(bytes) => Box::pin(futures_lite::stream::once(Ok(bytes))),
-            Inner::Stream(stream) => stream,
+            Inner::Stream(stream, _) => stream,
         }
     }
 
@@ -118,7 +144,7 @@ impl Body {
         use futures_lite::StreamExt;
         match self.inner {
             Inner::Bytes(bytes) => Ok(bytes),
-            Inner::Stream(mut stream) => {
+            Inner::Stream(mut stream, _) => {
                 let mut all = BytesMut::new();
                 while let Some(chunk) = stream.next().await {
                     all.extend_from_slice(&chunk?);
@@ -134,7 +160,7 @@ impl Body {
             Inner::Bytes(bytes) => Some(Body {
                 inner: Inner::Bytes(bytes.clone()),
             }),
-            Inner::Stream(_) => None,
+            Inner::Stream(..) => None,
         }
     }
 
@@ -142,7 +168,7 @@ impl Body {
     pub(crate) fn into_parts(self) -> Result<Bytes, BodyStream> {
         match self.inner {
             Inner::Bytes(bytes) => Ok(bytes),
-            Inner::Stream(stream) => Err(stream),
+            Inner::Stream(stream, _) => Err(stream),
         }
     }
 }
@@ -197,7 +223,7 @@ impl fmt::Debug for Body {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.inner {
             Inner::Bytes(bytes) => f.debug_tuple("Body").field(&bytes.len()).finish(),
-            Inner::Stream(_) => f.write_str("Body(stream)"),
+            Inner::Stream(..) => f.write_str("Body(stream)"),
         }
     }
 }
@@ -234,5 +260,37 @@ impl Stream for ReaderStream {
             return Poll::Ready(None);
         }
         Poll::Ready(Some(Ok(self.buffer.split_to(n).freeze())))
+    }
+}
+
+/// A stream that must yield `left` more bytes, no more and no fewer.
+struct SizedStream {
+    inner: BodyStream,
+    left: u64,
+    /// It yielded its error: it has ended.
+    failed: bool,
+}
+
+impl Stream for SizedStream {
+    type Item = io::Result<Bytes>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if self.failed {
+            return Poll::Ready(None);
+        }
+        let next = std::task::ready!(self.inner.as_mut().poll_next(cx));
+        let error = match next {
+            Some(Ok(chunk)) => match self.left.checked_sub(chunk.len() as u64) {
+                Some(left) => {
+                    self.left = left;
+                    return Poll::Ready(Some(Ok(chunk)));
+                }
+                None => "a sized body stream yields more than its length",
+            },
+            None if self.left > 0 => "a sized body stream ends before its length",
+            other => return Poll::Ready(other),
+        };
+        self.failed = true;
+        Poll::Ready(Some(Err(io::Error::new(io::ErrorKind::InvalidData, error))))
     }
 }

@@ -1,6 +1,6 @@
 //! `HttpError`: an error a handler returns, answered with its status, message and headers.
 
-use std::any::type_name;
+use std::any::{Any, type_name};
 use std::cell::RefCell;
 use std::fmt;
 
@@ -8,6 +8,7 @@ use http::StatusCode;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 
 use super::response::{IntoResponse, Response, header_pair};
+use crate::http::multipart::MultipartError;
 
 /// An error a handler returns, sent as a response with its status (aiohttp's
 /// `web.HTTPException`s), its message as the body, and any headers it carries.
@@ -202,9 +203,13 @@ fn first_time(cause: &str) -> bool {
     })
 }
 
-impl<E: std::error::Error> From<E> for HttpError {
+/// A [`MultipartError`] keeps its status (413, 415, 400); any other error is a 500.
+impl<E: std::error::Error + 'static> From<E> for HttpError {
     fn from(error: E) -> HttpError {
-        HttpError::internal(error)
+        match (&error as &dyn Any).downcast_ref::<MultipartError>() {
+            Some(multipart) => multipart.to_http_error(),
+            None => HttpError::internal(error),
+        }
     }
 }
 
