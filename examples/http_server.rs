@@ -5,7 +5,9 @@
 //! a middleware adds a header, `Compression` compresses what is worth it for clients that take
 //! gzip or deflate (`curl --compressed`), `Cors` lets pages of `http://localhost:3000` call the
 //! app, `RequestId` tags every request, and `AccessLog` writes a line per request to standard
-//! error in aiohttp's format.
+//! error in aiohttp's format. `/static/{path}` serves the files of the directory the host
+//! preopens as `/static` (`examples/static` below; 404 without it), with types, `ETag`s,
+//! 304s and ranges.
 //!
 //! On its own socket, under `wasmtime run` (the main job; state lives as long as the server):
 //!     cargo run --example http_server -- 127.0.0.1:8080
@@ -23,6 +25,13 @@
 //! through wasio's HTTP client:
 //!     cargo run --example http_server -- 127.0.0.1:8081
 //!     wasmtime serve -Scli --env ITEMS_UPSTREAM=http://127.0.0.1:8081 target/wasm32-wasip2/debug/examples/http_server.wasm
+//!
+//! Static files, with `examples/static` preopened as `/static`, on its own socket or under
+//! `wasmtime serve`:
+//!     cargo build --example http_server
+//!     wasmtime run -Sinherit-network -Shttp --dir examples/static::/static target/wasm32-wasip2/debug/examples/http_server.wasm 127.0.0.1:8080
+//!     wasmtime serve -Scli --dir examples/static::/static target/wasm32-wasip2/debug/examples/http_server.wasm
+//!     curl -r 0-4 http://127.0.0.1:8080/static/hello.txt
 
 use std::cell::RefCell;
 
@@ -229,6 +238,7 @@ fn app() -> App {
         .route("/me", get(me).name("me"))
         .route("/logout", post(logout))
         .route("/upload", post(upload))
+        .static_files("/static", "/static")
         .middleware(AccessLog::new())
         .middleware(cors())
         .middleware(RequestId::new())

@@ -115,7 +115,7 @@ impl Form {
         let stream = Pieces { pieces };
         Ok(match (streamed, len) {
             (false, _) => Body::from(stream.concat()),
-            (true, Some(len)) => Body::from_sized_stream(len, stream),
+            (true, Some(len)) => Body::from_stream_with_len(stream, len),
             (true, None) => Body::from_stream(stream),
         })
     }
@@ -134,7 +134,7 @@ impl FormPart {
     }
 
     /// Content streamed from `body` ([`Body::from_stream`], [`Body::from_reader`]), sent as it
-    /// is produced; its size is known when the body's is ([`Body::from_sized_stream`]).
+    /// is produced; its size is known when the body's is ([`Body::from_stream_with_len`]).
     pub fn stream(body: Body) -> FormPart {
         FormPart {
             body,

@@ -53,6 +53,7 @@ pub(crate) mod response;
 mod reverse;
 mod router;
 mod sse;
+mod static_files;
 #[cfg(feature = "middleware")]
 pub(crate) mod verdict;
 
@@ -78,5 +79,6 @@ pub use response::{IntoResponse, Response, Upgraded};
 pub use reverse::UrlError;
 pub use router::{Params, RouteError};
 pub use sse::{Event, Sse};
+pub use static_files::{FileResponse, StaticFiles};
 #[cfg(feature = "middleware")]
 pub use verdict::{Gate, Verdict};

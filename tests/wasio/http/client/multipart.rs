@@ -87,7 +87,7 @@ async fn aiohttp_reads_every_part_of_a_form() {
 async fn a_form_has_a_content_length_when_every_size_is_known() {
     let sized = Form::new().text("a", "1").part(
         "b",
-        FormPart::stream(Body::from_sized_stream(400_000, chunked(40, 10_000))),
+        FormPart::stream(Body::from_stream_with_len(chunked(40, 10_000), 400_000)),
     );
     let boundary = sized.boundary().to_string();
     let echo: Echo = fetch_json(client().post("echo").multipart(sized)).await;
@@ -112,7 +112,7 @@ async fn a_form_has_a_content_length_when_every_size_is_known() {
 async fn a_sized_part_whose_stream_is_short_fails_the_request() {
     let short = Form::new().part(
         "b",
-        FormPart::stream(Body::from_sized_stream(30, chunked(2, 10))),
+        FormPart::stream(Body::from_stream_with_len(chunked(2, 10), 30)),
     );
     assert!(
         client()

@@ -12,6 +12,7 @@ mod lifecycle;
 mod limits;
 mod middleware;
 mod multipart;
+mod static_files;
 mod url_for;
 
 use std::io;
