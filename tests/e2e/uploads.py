@@ -18,19 +18,11 @@ MAX_UPLOAD = 50 * 1024 * 1024
 
 
 def make_file(size):
-    """A file of `size` pseudo-random bytes; returns (path, its SHA-1)."""
-    handle = tempfile.NamedTemporaryFile(delete=False, suffix=".bin")
-    digest = hashlib.sha1()
-    block = hashlib.sha256(b"wasio").digest() * 2048  # 64 KiB
-    left = size
-    while left:
-        piece = block[: min(left, len(block))]
-        block = hashlib.sha256(block[:32]).digest() * 2048
-        handle.write(piece)
-        digest.update(piece)
-        left -= len(piece)
-    handle.close()
-    return handle.name, digest.hexdigest()
+    """A file of `size` random bytes; returns (path, its SHA-1)."""
+    content = os.urandom(size)
+    with tempfile.NamedTemporaryFile(delete=False, suffix=".bin") as handle:
+        handle.write(content)
+    return handle.name, hashlib.sha1(content).hexdigest()
 
 
 async def with_aiohttp(base, path, sha1):

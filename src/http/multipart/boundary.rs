@@ -43,15 +43,13 @@ fn is_boundary_char(byte: u8) -> bool {
 /// overwhelming likelihood, in no part's content.
 pub(crate) fn random_boundary() -> String {
     const ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
-    let mut boundary = String::from("wasio-");
     let mut random = crate::sys::random::bytes(32);
-    // The host may give fewer bytes than asked; the ones missing stay distinct by position.
+    // A host gives what is asked; should one give fewer, the rest is padded.
     random.resize(32, 0);
-    for (i, byte) in random.into_iter().enumerate() {
-        let index = (byte as usize + i) % ALPHABET.len();
-        boundary.push(ALPHABET[index] as char);
-    }
-    boundary
+    let letters = random
+        .into_iter()
+        .map(|byte| ALPHABET[byte as usize % ALPHABET.len()] as char);
+    "wasio-".chars().chain(letters).collect()
 }
 
 #[cfg(test)]

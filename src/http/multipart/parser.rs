@@ -38,8 +38,9 @@ enum State {
 
 /// A multipart body parser without I/O (RFC 7578 and RFC 2046): [`feed`](Parser::feed) it the
 /// body's bytes as they come, in chunks of any size, and take [`Event`]s from
-/// [`next_event`](Parser::next_event) until it needs more. It keeps at most a boundary's worth
-/// of a part's content and one header block, within [`MultipartLimits`].
+/// [`next_event`](Parser::next_event) until it needs more. Once the events of what it was fed
+/// are taken, it keeps at most a boundary's worth of a part's content, or one header block
+/// within [`MultipartLimits::max_header_size`].
 ///
 /// ```
 /// use wasio::http::multipart::{Event, MultipartLimits, Parser};

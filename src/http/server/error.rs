@@ -14,7 +14,8 @@ use crate::http::multipart::MultipartError;
 /// `web.HTTPException`s), its message as the body, and any headers it carries.
 ///
 /// Any `std::error::Error` converts into a 500 with `?`: its message goes to standard error,
-/// not to the client, which sees only "500 Internal Server Error". An
+/// not to the client, which sees only "500 Internal Server Error" (but a
+/// [`MultipartError`] keeps its own status: 413, 415 or 400). An
 /// [`App::error_renderer`](super::App::error_renderer) gives every error another body (JSON,
 /// say).
 ///
