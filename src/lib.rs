@@ -18,6 +18,7 @@
 //! | `asyncio.wait`, `asyncio.shield` | [`future::wait`] with [`future::ReturnWhen`], [`future::select`], [`future::shield`] |
 //! | `asyncio.Queue`, `LifoQueue`, `PriorityQueue` | [`sync::Queue`], [`sync::LifoQueue`], [`sync::PriorityQueue`] |
 //! | `asyncio.Lock`, `Event`, `Condition`, `Semaphore`, `Barrier` | [`sync::Mutex`], [`sync::Event`], [`sync::Condition`], [`sync::Semaphore`], [`sync::Barrier`] |
+//! | `aiofiles.open`, `os.stat` | [`fs::File`], [`fs::metadata`]: files in the host's preopened directories, streamed |
 //! | `StreamReader` / `StreamWriter` | [`io`]: `AsyncRead`/`AsyncWrite` over WASI streams, [`io::stdin`] |
 //! | `asyncio.open_connection`, `start_server` | [`net::TcpStream::connect`], [`net::TcpListener`] |
 //! | `loop.create_datagram_endpoint`, `getaddrinfo` | [`net::UdpSocket`], [`net::lookup_host`] |
@@ -101,6 +102,8 @@ pub use wasio_macros::test;
 #[cfg(all(target_family = "wasm", target_feature = "atomics"))]
 compile_error!("wasio's event loop is single-threaded: build without the `atomics` target feature");
 mod base64;
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+pub mod fs;
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 pub mod future;
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]

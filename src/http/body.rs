@@ -34,6 +34,8 @@ pub struct Body {
 enum Inner {
     Bytes(Bytes),
     Stream(BodyStream),
+    /// A stream whose length is known, and sent as its `content-length`.
+    Sized(BodyStream, u64),
 }
 
 impl Body {
@@ -53,6 +55,31 @@ impl Body {
         use futures_lite::StreamExt;
         Body {
             inner: Inner::Stream(Box::pin(stream.map(|chunk| chunk.map(Into::into)))),
+        }
+    }
+
+    /// A body of exactly `len` bytes sent chunk by chunk as `stream` yields them, with `len`
+    /// as its `content-length` (a file's contents, say). A stream that ends short fails
+    /// (the client sees the body cut off); what it yields past `len` is dropped.
+    ///
+    /// ```
+    /// use wasio::http::Body;
+    ///
+    /// let chunks = futures_lite::stream::iter(["ab", "c"].map(|c| Ok(bytes::Bytes::from(c))));
+    /// assert_eq!(Body::from_stream_with_len(chunks, 3).len(), Some(3));
+    /// ```
+    pub fn from_stream_with_len<S, B>(stream: S, len: u64) -> Body
+    where
+        S: Stream<Item = io::Result<B>> + 'static,
+        B: Into<Bytes>,
+    {
+        use futures_lite::StreamExt;
+        let exact = Exact {
+            stream: Box::pin(stream.map(|chunk| chunk.map(Into::into))),
+            left: len,
+        };
+        Body {
+            inner: Inner::Sized(Box::pin(exact), len),
         }
     }
 
@@ -82,12 +109,19 @@ impl Body {
         serde_json::to_vec(value).map(Body::from)
     }
 
-    /// The length, when the body is complete bytes.
+    /// The length, when the body is complete bytes or a stream of a known length.
     pub fn len(&self) -> Option<u64> {
         match &self.inner {
             Inner::Bytes(bytes) => Some(bytes.len() as u64),
             Inner::Stream(_) => None,
+            Inner::Sized(_, len) => Some(*len),
         }
+    }
+
+    /// Whether the body is complete bytes (not a stream).
+    #[cfg(wasio_p3)]
+    pub(crate) fn is_complete(&self) -> bool {
+        matches!(self.inner, Inner::Bytes(_))
     }
 
     /// Whether the body is known to be empty.
@@ -100,7 +134,7 @@ impl Body {
         match self.inner {
             Inner::Bytes(bytes) if bytes.is_empty() => Box::pin(futures_lite::stream::empty()),
             Inner::Bytes(bytes) => Box::pin(futures_lite::stream::once(Ok(bytes))),
-            Inner::Stream(stream) => stream,
+            Inner::Stream(stream) | Inner::Sized(stream, _) => stream,
         }
     }
 
@@ -118,7 +152,7 @@ impl Body {
         use futures_lite::StreamExt;
         match self.inner {
             Inner::Bytes(bytes) => Ok(bytes),
-            Inner::Stream(mut stream) => {
+            Inner::Stream(mut stream) | Inner::Sized(mut stream, _) => {
                 let mut all = BytesMut::new();
                 while let Some(chunk) = stream.next().await {
                     all.extend_from_slice(&chunk?);
@@ -134,7 +168,7 @@ impl Body {
             Inner::Bytes(bytes) => Some(Body {
                 inner: Inner::Bytes(bytes.clone()),
             }),
-            Inner::Stream(_) => None,
+            Inner::Stream(_) | Inner::Sized(..) => None,
         }
     }
 
@@ -142,7 +176,7 @@ impl Body {
     pub(crate) fn into_parts(self) -> Result<Bytes, BodyStream> {
         match self.inner {
             Inner::Bytes(bytes) => Ok(bytes),
-            Inner::Stream(stream) => Err(stream),
+            Inner::Stream(stream) | Inner::Sized(stream, _) => Err(stream),
         }
     }
 }
@@ -198,6 +232,7 @@ impl fmt::Debug for Body {
         match &self.inner {
             Inner::Bytes(bytes) => f.debug_tuple("Body").field(&bytes.len()).finish(),
             Inner::Stream(_) => f.write_str("Body(stream)"),
+            Inner::Sized(_, len) => write!(f, "Body(stream of {len})"),
         }
     }
 }
@@ -234,5 +269,74 @@ impl Stream for ReaderStream {
             return Poll::Ready(None);
         }
         Poll::Ready(Some(Ok(self.buffer.split_to(n).freeze())))
+    }
+}
+
+/// A stream held to exactly its announced length.
+struct Exact {
+    stream: BodyStream,
+    left: u64,
+}
+
+impl Stream for Exact {
+    type Item = io::Result<Bytes>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if self.left == 0 {
+            return Poll::Ready(None);
+        }
+        match std::task::ready!(self.stream.as_mut().poll_next(cx)) {
+            Some(Ok(mut chunk)) => {
+                if chunk.len() as u64 > self.left {
+                    chunk.truncate(self.left as usize);
+                }
+                self.left -= chunk.len() as u64;
+                Poll::Ready(Some(Ok(chunk)))
+            }
+            Some(Err(error)) => {
+                self.left = 0;
+                Poll::Ready(Some(Err(error)))
+            }
+            None => {
+                let left = std::mem::take(&mut self.left);
+                Poll::Ready(Some(Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    format!("the body ended {left} bytes short of its length"),
+                ))))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io;
+
+    use bytes::Bytes;
+
+    use super::Body;
+
+    fn chunks(
+        parts: &'static [&'static str],
+    ) -> impl futures_lite::Stream<Item = io::Result<Bytes>> {
+        futures_lite::stream::iter(parts.iter().map(|p| Ok(Bytes::from_static(p.as_bytes()))))
+    }
+
+    #[test]
+    fn a_sized_stream_is_held_to_its_length() {
+        crate::run(async {
+            let exact = Body::from_stream_with_len(chunks(&["ab", "cd"]), 4);
+            assert_eq!(exact.len(), Some(4));
+            assert_eq!(exact.bytes().await.unwrap(), "abcd");
+            let long = Body::from_stream_with_len(chunks(&["ab", "cd", "ef"]), 3);
+            assert_eq!(long.bytes().await.unwrap(), "abc");
+            let short = Body::from_stream_with_len(chunks(&["ab"]), 3);
+            let error = short.bytes().await.unwrap_err();
+            assert_eq!(error.kind(), io::ErrorKind::UnexpectedEof);
+            assert_eq!(
+                error.to_string(),
+                "the body ended 1 bytes short of its length"
+            );
+        });
     }
 }

@@ -5,6 +5,7 @@
 wasio::export_run!();
 
 mod common;
+mod fs;
 mod future;
 mod host;
 mod http;

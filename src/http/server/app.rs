@@ -8,12 +8,13 @@ use http::StatusCode;
 use http::header::ALLOW;
 
 use super::error::HttpError;
-use super::handler::{Handler, MethodRouter, Middleware, Next, ResponseFuture};
+use super::handler::{Handler, MethodRouter, Middleware, Next, ResponseFuture, get};
 use super::lifecycle::{Hook, HookError, Lifecycle, hook};
 use super::request::{Request, StateMap};
 use super::response::{IntoResponse, Response};
 use super::reverse::{RouteNames, UrlError};
 use super::router::{Pattern, RouteError, Table};
+use super::static_files::StaticFiles;
 use crate::runtime::unwind::contain;
 
 /// The request-body limit applications start with: 1 MiB, as aiohttp's `client_max_size`.
@@ -99,6 +100,20 @@ impl App {
     pub fn route(mut self, path: &str, handlers: MethodRouter) -> App {
         self.add_route(path, handlers);
         self
+    }
+
+    /// Serves the files under `dir` (a guest path in a preopened directory) at
+    /// `prefix/{*path}` (aiohttp's `add_static(prefix, path)`): a [`StaticFiles`] route for
+    /// `GET` and `HEAD`.
+    ///
+    /// ```
+    /// use wasio::http::server::App;
+    ///
+    /// // Under `wasmtime run --dir examples/static::/static ...`:
+    /// let app = App::new().static_files("/static", "/static");
+    /// ```
+    pub fn static_files(self, prefix: &str, dir: &str) -> App {
+        self.route(&static_route(prefix), get(StaticFiles::new(dir)))
     }
 
     /// The path of the route named `name` (see [`MethodRouter::name`]) with its parameters
@@ -363,6 +378,11 @@ impl Router {
         self
     }
 
+    /// Serves the files under `dir` at `prefix/{*path}`, as [`App::static_files`].
+    pub fn static_files(self, prefix: &str, dir: &str) -> Router {
+        self.route(&static_route(prefix), get(StaticFiles::new(dir)))
+    }
+
     /// Adds a middleware around this router's routes only.
     pub fn middleware(mut self, middleware: impl Middleware) -> Router {
         self.middleware.push(Rc::new(middleware));
@@ -516,4 +536,9 @@ impl Handler for Dispatch {
 fn ready(response: impl IntoResponse) -> ResponseFuture {
     let response = response.into_response();
     Box::pin(async move { response })
+}
+
+/// The route of static files under `prefix`: `prefix/{*path}`.
+fn static_route(prefix: &str) -> String {
+    format!("{}/{{*path}}", prefix.trim_end_matches('/'))
 }

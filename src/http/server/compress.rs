@@ -3,7 +3,8 @@
 use std::fmt;
 
 use http::header::{
-    ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, ETAG, HeaderValue,
+    ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, ETAG,
+    HeaderValue,
 };
 use http::{Method, StatusCode};
 
@@ -19,7 +20,8 @@ use crate::http::coding::{Coding, Encoder, encode_body, preferred};
 /// and under `wasmtime serve` alike.
 ///
 /// A response is left as it is when it already has a `Content-Encoding`, has no body (a
-/// `HEAD`, 204, 304), is smaller than [`min_size`](Compression::min_size), is of a type that
+/// `HEAD`, 204, 304), is part of a resource (206, or any response with a `Content-Range`:
+/// its bytes are counted in the uncompressed resource), is smaller than [`min_size`](Compression::min_size), is of a type that
 /// is compressed already (images but SVG, audio, video, fonts, archives), is an error (its
 /// body may yet be rendered), or is a WebSocket upgrade. Every response that could be
 /// compressed says `Vary: Accept-Encoding`, compressed or not, and a compressed one's strong
@@ -105,6 +107,8 @@ impl Compression {
             || response.is_upgrade()
             || response.error().is_some()
             || has_no_body(response.status())
+            || response.status() == StatusCode::PARTIAL_CONTENT
+            || headers.contains_key(CONTENT_RANGE)
             || response.status() == StatusCode::SWITCHING_PROTOCOLS
             || headers.contains_key(CONTENT_ENCODING)
             || headers

@@ -10,6 +10,7 @@
 //! | `@web.middleware` | [`App::middleware`] (an `async fn(Request, Next)`) |
 //! | `app["db"] = db`, `request.app["db"]` | [`App::state`], [`Request::state`] (an `Rc`, or a 500 for `?`) |
 //! | `await request.json()`, `.post()`, `.text()`, `request.query` | [`Request::json`], [`Request::form`], [`Request::text`], [`Request::query`] |
+//! | `await request.multipart()`, `reader.next()`, `part.read_chunk()`; `.post()` of a multipart body | [`Request::multipart`], [`Multipart::next_part`], [`Part::chunk`]; [`Multipart::read_fields`] |
 //! | `web.Response(text=...)`, `web.json_response(...)` | [`Response::text`], [`Response::json`] |
 //! | `web.StreamResponse`, SSE | [`Response::stream`], [`Response::sse`], [`Sse`] |
 //! | `raise web.HTTPNotFound()`, `HTTPUnauthorized(headers=...)` | `return Err(`[`HttpError::not_found`]`(..))`, [`HttpError::with_header`] |
@@ -45,12 +46,14 @@ mod handler;
 mod http1;
 mod lazy;
 mod lifecycle;
+mod multipart;
 mod request;
 mod request_id;
 pub(crate) mod response;
 mod reverse;
 mod router;
 mod sse;
+mod static_files;
 #[cfg(feature = "middleware")]
 pub(crate) mod verdict;
 
@@ -67,6 +70,7 @@ pub use handler::{
 };
 pub use http1::{ServeError, Server, ServerConfig, serve};
 pub use lifecycle::{HookError, Stage};
+pub use multipart::{Field, Multipart, Part};
 pub use request::{Request, RequestBuilder};
 pub use request_id::{DEFAULT_MAX_REQUEST_ID, RequestId};
 #[cfg(feature = "json")]
@@ -75,5 +79,6 @@ pub use response::{IntoResponse, Response, Upgraded};
 pub use reverse::UrlError;
 pub use router::{Params, RouteError};
 pub use sse::{Event, Sse};
+pub use static_files::{FileResponse, StaticFiles};
 #[cfg(feature = "middleware")]
 pub use verdict::{Gate, Verdict};

@@ -2,6 +2,7 @@
 
 pub(crate) mod clock;
 pub(crate) mod driver;
+pub(crate) mod fs;
 pub(crate) mod http;
 pub(crate) mod io;
 pub(crate) mod net;

@@ -28,6 +28,7 @@
 
 pub(crate) mod clock;
 pub(crate) mod driver;
+pub(crate) mod fs;
 pub(crate) mod host_waker;
 pub(crate) mod http;
 pub(crate) mod io;

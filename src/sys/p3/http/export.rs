@@ -225,7 +225,7 @@ fn respond(response: Response, head_only: bool) -> Result<(Outgoing, Option<Rest
     // knows: without trailers, its end is settled now (the writer, dropped, says "none"),
     // before the host holds the reader. A streamed body (or one with trailers) keeps its end,
     // which says "failed" unless it is written: a body cut short never looks complete.
-    let (ending, ending_reader) = if trailers.is_some() || body.len().is_none() {
+    let (ending, ending_reader) = if trailers.is_some() || !body.is_complete() {
         let (ending, reader) = wit_future::new(unfinished);
         (Some(ending), reader)
     } else {
