@@ -19,7 +19,7 @@
 //! | `aiofiles.open(p, "wb")`, `f.write(b)` | [`File::create`], [`File::writer`] + `write_all`, [`File::write_all`], [`write()`] |
 //! | `os.stat(p)`, `os.lstat(p)` | [`metadata`], [`symlink_metadata`] → [`Metadata`] |
 //! | `pathlib.Path.read_bytes()` | [`read()`] |
-//! | `os.remove(p)`, `os.mkdir(p)` | [`remove_file`], [`create_dir`] |
+//! | `os.remove(p)`, `os.mkdir(p)`, `os.rmdir(p)` | [`remove_file`], [`create_dir`], [`remove_dir`] |
 //!
 //! ```no_run
 //! # wasio::run(async {
@@ -94,6 +94,14 @@ pub async fn write(path: &str, contents: impl AsRef<[u8]>) -> std::io::Result<()
 pub async fn remove_file(path: &str) -> Result<(), Error> {
     let (dir, rest) = locate(path)?;
     dir.remove_file_at(&rest)
+        .await
+        .map_err(|failure| error(path, failure))
+}
+
+/// Removes the directory `path`, which must be empty.
+pub async fn remove_dir(path: &str) -> Result<(), Error> {
+    let (dir, rest) = locate(path)?;
+    dir.remove_dir_at(&rest)
         .await
         .map_err(|failure| error(path, failure))
 }

@@ -56,5 +56,12 @@ async fn directories_are_made_and_hold_files() {
     let inner = format!("{dir}/inner.txt");
     fs::write(&inner, "x").await.unwrap();
     assert_eq!(fs::read(&inner).await.unwrap(), b"x");
+    let not_empty = fs::remove_dir(&dir).await.unwrap_err();
+    assert_eq!(not_empty.code(), Some("not-empty"));
     fs::remove_file(&inner).await.unwrap();
+    fs::remove_dir(&dir).await.unwrap();
+    assert_eq!(
+        fs::metadata(&dir).await.unwrap_err().kind(),
+        ErrorKind::NotFound
+    );
 }

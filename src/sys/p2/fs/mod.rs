@@ -80,6 +80,10 @@ impl Descriptor {
         self.0.unlink_file_at(path).map_err(failure)
     }
 
+    pub(crate) async fn remove_dir_at(&self, path: &str) -> Result<(), Failure> {
+        self.0.remove_directory_at(path).map_err(failure)
+    }
+
     pub(crate) async fn create_dir_at(&self, path: &str) -> Result<(), Failure> {
         self.0.create_directory_at(path).map_err(failure)
     }

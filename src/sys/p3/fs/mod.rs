@@ -90,6 +90,13 @@ impl Descriptor {
             .map_err(failure)
     }
 
+    pub(crate) async fn remove_dir_at(&self, path: &str) -> Result<(), Failure> {
+        self.0
+            .remove_directory_at(path.to_owned())
+            .await
+            .map_err(failure)
+    }
+
     pub(crate) async fn create_dir_at(&self, path: &str) -> Result<(), Failure> {
         self.0
             .create_directory_at(path.to_owned())
@@ -159,6 +166,9 @@ fn failure(code: ErrorCode) -> Failure {
         C::InsufficientSpace => (ErrorKind::NoSpace, "insufficient-space"),
         C::Quota => (ErrorKind::NoSpace, "quota"),
         C::FileTooLarge => (ErrorKind::NoSpace, "file-too-large"),
+        C::NotEmpty => (ErrorKind::Other, "not-empty"),
+        C::CrossDevice => (ErrorKind::Other, "cross-device"),
+        C::TextFileBusy => (ErrorKind::Other, "text-file-busy"),
         C::Io => (ErrorKind::Other, "io"),
         C::Busy => (ErrorKind::Other, "busy"),
         C::Unsupported => (ErrorKind::Other, "unsupported"),
