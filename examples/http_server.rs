@@ -1,6 +1,7 @@
 //! aiohttp's server example, grown into a small app: `/` says "Hello, World!", `/hello/{name}`
 //! greets by name, `/items` takes, lists and clears JSON, `/count` streams lines, `/whoami` tells what
 //! the server saw of the request, `/login` sets a cookie that `/me` reads and `/logout` removes,
+//! `/upload` answers the parts of a multipart upload (names, sizes, SHA-1s) as they stream,
 //! a middleware adds a header, `Compression` compresses what is worth it for clients that take
 //! gzip or deflate (`curl --compressed`), `Cors` lets pages of `http://localhost:3000` call the
 //! app, `RequestId` tags every request, and `AccessLog` writes a line per request to standard
@@ -40,6 +41,7 @@ use wasio::http::Client;
 use wasio::http::StatusCode;
 
 use wasio::http::Method;
+use wasio::http::multipart::MultipartLimits;
 use wasio::http::server::{
     AccessLog, App, Compression, Cookie, Cors, HttpError, Json, Next, Request, RequestId, Response,
     SameSite, get, post,
@@ -143,6 +145,35 @@ async fn whoami(request: Request) -> Json<serde_json::Value> {
     }))
 }
 
+/// The largest file `/upload` takes: 50 MiB, past it 413 (the body may be 1 MiB more, for
+/// the other fields and the part headers).
+const MAX_UPLOAD: u64 = 50 * 1024 * 1024;
+
+/// Each part of a multipart upload: its name, file name, size and SHA-1, as JSON. The parts
+/// stream through, none held whole.
+async fn upload(mut request: Request) -> Result<Json<Vec<serde_json::Value>>, HttpError> {
+    request.set_max_body_size(MAX_UPLOAD + 1024 * 1024);
+    let mut limits = MultipartLimits::default();
+    limits.max_part_size = MAX_UPLOAD;
+    limits.max_size = MAX_UPLOAD + 1024 * 1024;
+    let mut multipart = request.multipart_with(limits)?;
+    let mut parts = Vec::new();
+    while let Some(mut part) = multipart.next_part().await? {
+        let (mut size, mut sha1) = (0, sha1_smol::Sha1::new());
+        while let Some(chunk) = part.chunk().await? {
+            size += chunk.len();
+            sha1.update(&chunk);
+        }
+        parts.push(serde_json::json!({
+            "name": part.name(),
+            "filename": part.filename(),
+            "size": size,
+            "sha1": sha1.digest().to_string(),
+        }));
+    }
+    Ok(Json(parts))
+}
+
 async fn powered_by(request: Request, next: Next) -> Response {
     next.run(request).await.header("x-powered-by", "wasio")
 }
@@ -206,6 +237,7 @@ fn app() -> App {
         .route("/login", post(login))
         .route("/me", get(me).name("me"))
         .route("/logout", post(logout))
+        .route("/upload", post(upload))
         .static_files("/static", "/static")
         .middleware(AccessLog::new())
         .middleware(cors())

@@ -2,8 +2,9 @@
 """End-to-end: the http_server example, served twice on free loopback ports, by `wasmtime
 serve -Scli` (one instance per request) and on its own socket under `wasmtime run
 -Sinherit-network`, driven by Python aiohttp's client (cookies and a CORS preflight among its
-requests) and by curl, its access log read back; then the hello_server
-example (a single exported handler) under `wasmtime serve`. Only the wasmtime processes this
+requests) and by curl, its access log read back, uploads of multipart bodies (see
+tests/e2e/uploads.py); then the hello_server example (a single exported handler) under
+`wasmtime serve`. Only the wasmtime processes this
 script starts are stopped, by their process ids.
 
 Run with the project's .venv Python (aiohttp), after `cargo build --examples`."""
@@ -16,6 +17,7 @@ import sys
 
 import aiohttp
 
+from uploads import uploads
 from processes import (
     BACKEND, EXAMPLES, check, free_port, run_checks, start, stop, wasmtime_serve,
 )
@@ -230,13 +232,14 @@ def check_app(kind, process, base):
         asyncio.run(with_aiohttp(kind, base))
         asyncio.run(cookies_and_cors(base))
         with_curl(kind, base)
+        asyncio.run(uploads(base))
     except Exception as error:
         sys.exit(f"{kind} ({base}): {error!r}\nthe server said:\n{stop(process)[-3000:]}")
     said = stop(process)
     # The access log, in aiohttp's format: `127.0.0.1 [...] "GET /me HTTP/1.1" 401 ...`
-    # (under `wasmtime serve` the client's address is not known: `-`; and serve puts
+    # (under `wasmtime serve` and jco the client's address is not known: `-`; and serve puts
     # `stderr [n] :: ` before what an instance writes).
-    address = "-" if kind == "serve" else "127.0.0.1"
+    address = "-" if kind in ("serve", "jco") else "127.0.0.1"
     lines = (l.split(" :: ", 1)[-1] for l in said.splitlines())
     line = next((l for l in lines if '"GET /me HTTP/1.1" 401 ' in l), "")
     if not line.startswith(f"{address} ["):

@@ -9,6 +9,7 @@ Prints one JSON line with the three base URLs, then serves on loopback until it 
 
 import asyncio
 import collections
+import hashlib
 import json
 import socket
 import sys
@@ -207,6 +208,29 @@ async def upload(request):
     return web.json_response({"size": size, "sum": checksum})
 
 
+async def multipart(request):
+    """Each part of a multipart body as aiohttp's reader sees it: its name, file name, content
+    type, size and SHA-1."""
+    reader = await request.multipart()
+    parts = []
+    while (part := await reader.next()) is not None:
+        digest = hashlib.sha1()
+        size = 0
+        while chunk := await part.read_chunk():
+            digest.update(chunk)
+            size += len(chunk)
+        parts.append(
+            {
+                "name": part.name,
+                "filename": part.filename,
+                "content_type": part.headers.get("content-type"),
+                "size": size,
+                "sha1": digest.hexdigest(),
+            }
+        )
+    return web.json_response(parts)
+
+
 async def raw_server(reader, writer):
     """Answers `/bad-location` with a redirect to a location that is not ASCII, and any
     other request with a chunked body followed by trailers."""
@@ -257,6 +281,7 @@ async def main():
     app.router.add_post("/coded-upload", coded_upload)
     app.router.add_get("/bad-utf8", bad_utf8)
     app.router.add_post("/upload", upload)
+    app.router.add_post("/multipart", multipart)
     app.router.add_post("/duplex", duplex)
     # Request bodies come as the client sent them: /coded-upload decodes them itself.
     runner = web.AppRunner(app, access_log=None, auto_decompress=False)

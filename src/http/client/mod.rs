@@ -1,6 +1,7 @@
 //! The HTTP client: `Client` (aiohttp's `ClientSession`) over wasi:http `outgoing-handler`.
 
 mod cookies;
+mod form;
 
 mod redirect;
 mod request;
@@ -21,6 +22,7 @@ use http::header::{
 use http::{Method, Request, Uri};
 
 pub use cookies::{CookieJar, MAX_COOKIE_SIZE, MAX_COOKIES, MAX_COOKIES_PER_DOMAIN};
+pub use form::{Form, FormPart};
 pub use redirect::Redirect;
 pub use request::RequestBuilder;
 pub use response::{Chunks, ClientResponse};

@@ -146,6 +146,22 @@ impl RequestBuilder {
         })
     }
 
+    /// A multipart/form-data body (aiohttp's `data=FormData(...)`), with its `content-type`
+    /// and boundary; see [`Form`](super::Form).
+    pub fn multipart(self, form: super::Form) -> Self {
+        self.map(|request| {
+            let content_type =
+                HeaderValue::try_from(form.content_type()).map_err(|_| Error::InvalidHeader {
+                    name: "content-type".into(),
+                })?;
+            request.body = form.into_body().map_err(|part| Error::InvalidHeader {
+                name: format!("content-type of the part {part:?}"),
+            })?;
+            request.headers.insert(CONTENT_TYPE, content_type);
+            Ok(())
+        })
+    }
+
     /// Basic authentication (`authorization: Basic ...`).
     pub fn basic_auth(self, user: &str, password: Option<&str>) -> Self {
         let value = basic_auth_value(user, password);

@@ -1,6 +1,6 @@
 //! `HttpError`: an error a handler returns, answered with its status, message and headers.
 
-use std::any::type_name;
+use std::any::{Any, type_name};
 use std::cell::RefCell;
 use std::fmt;
 
@@ -8,12 +8,14 @@ use http::StatusCode;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 
 use super::response::{IntoResponse, Response, header_pair};
+use crate::http::multipart::MultipartError;
 
 /// An error a handler returns, sent as a response with its status (aiohttp's
 /// `web.HTTPException`s), its message as the body, and any headers it carries.
 ///
 /// Any `std::error::Error` converts into a 500 with `?`: its message goes to standard error,
-/// not to the client, which sees only "500 Internal Server Error". An
+/// not to the client, which sees only "500 Internal Server Error" (but a
+/// [`MultipartError`] keeps its own status: 413, 415 or 400). An
 /// [`App::error_renderer`](super::App::error_renderer) gives every error another body (JSON,
 /// say).
 ///
@@ -202,9 +204,13 @@ fn first_time(cause: &str) -> bool {
     })
 }
 
-impl<E: std::error::Error> From<E> for HttpError {
+/// A [`MultipartError`] keeps its status (413, 415, 400); any other error is a 500.
+impl<E: std::error::Error + 'static> From<E> for HttpError {
     fn from(error: E) -> HttpError {
-        HttpError::internal(error)
+        match (&error as &dyn Any).downcast_ref::<MultipartError>() {
+            Some(multipart) => multipart.to_http_error(),
+            None => HttpError::internal(error),
+        }
     }
 }
 

@@ -10,6 +10,7 @@
 //! | `@web.middleware` | [`App::middleware`] (an `async fn(Request, Next)`) |
 //! | `app["db"] = db`, `request.app["db"]` | [`App::state`], [`Request::state`] (an `Rc`, or a 500 for `?`) |
 //! | `await request.json()`, `.post()`, `.text()`, `request.query` | [`Request::json`], [`Request::form`], [`Request::text`], [`Request::query`] |
+//! | `await request.multipart()`, `reader.next()`, `part.read_chunk()`; `.post()` of a multipart body | [`Request::multipart`], [`Multipart::next_part`], [`Part::chunk`]; [`Multipart::read_fields`] |
 //! | `web.Response(text=...)`, `web.json_response(...)` | [`Response::text`], [`Response::json`] |
 //! | `web.StreamResponse`, SSE | [`Response::stream`], [`Response::sse`], [`Sse`] |
 //! | `raise web.HTTPNotFound()`, `HTTPUnauthorized(headers=...)` | `return Err(`[`HttpError::not_found`]`(..))`, [`HttpError::with_header`] |
@@ -45,6 +46,7 @@ mod handler;
 mod http1;
 mod lazy;
 mod lifecycle;
+mod multipart;
 mod request;
 mod request_id;
 pub(crate) mod response;
@@ -68,6 +70,7 @@ pub use handler::{
 };
 pub use http1::{ServeError, Server, ServerConfig, serve};
 pub use lifecycle::{HookError, Stage};
+pub use multipart::{Field, Multipart, Part};
 pub use request::{Request, RequestBuilder};
 pub use request_id::{DEFAULT_MAX_REQUEST_ID, RequestId};
 #[cfg(feature = "json")]

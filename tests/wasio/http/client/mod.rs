@@ -5,6 +5,7 @@ mod coding;
 mod cookies;
 mod errors;
 mod load;
+mod multipart;
 mod redirects;
 mod requests;
 mod timeouts;

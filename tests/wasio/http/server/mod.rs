@@ -11,6 +11,7 @@ mod first_service;
 mod lifecycle;
 mod limits;
 mod middleware;
+mod multipart;
 mod static_files;
 mod url_for;
 
