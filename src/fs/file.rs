@@ -5,11 +5,12 @@ use std::rc::Rc;
 use futures_lite::io::AsyncWriteExt;
 
 use super::error::{Error, ErrorKind};
+use super::host::{Failure, Mode};
 use super::metadata::Metadata;
 use super::preopens::locate;
 use super::reader::FileReader;
 use super::writer::FileWriter;
-use crate::sys::fs::{Descriptor, Failure, Mode};
+use crate::sys::fs::Descriptor;
 
 /// A file opened in one of the directories the host preopened (`wasmtime run --dir
 /// HOST::GUEST`), by its guest path: `/static/logo.png` under `--dir www::/static`.

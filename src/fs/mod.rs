@@ -39,6 +39,7 @@
 
 mod error;
 mod file;
+pub(crate) mod host;
 mod metadata;
 mod path;
 mod preopens;

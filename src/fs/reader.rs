@@ -9,7 +9,8 @@ use bytes::Bytes;
 use futures_lite::Stream;
 use futures_lite::io::AsyncRead;
 
-use crate::sys::fs::{Descriptor, Failure};
+use super::host::Failure;
+use crate::sys::fs::Descriptor;
 use crate::sys::io::AsyncInputStream;
 
 /// The most one host read asks for: 64 KiB.

@@ -7,7 +7,8 @@ use std::task::{Context, Poll};
 
 use futures_lite::io::AsyncWrite;
 
-use crate::sys::fs::{Descriptor, Failure, Finish};
+use super::host::{Failure, Finish};
+use crate::sys::fs::Descriptor;
 use crate::sys::io::AsyncOutputStream;
 
 /// A stream that writes a file, an [`AsyncWrite`] (`write_all`, [`copy`](crate::io::copy)

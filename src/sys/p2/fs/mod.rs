@@ -2,33 +2,14 @@
 //! contents as `wasi:io` streams (read with `blocking-read`, written with `check-write`'s
 //! back-pressure).
 
-use std::future::Future;
-use std::io;
-use std::pin::Pin;
-
 use wasip2::filesystem::preopens::get_directories;
 use wasip2::filesystem::types::{
     self, DescriptorFlags, DescriptorStat, DescriptorType, ErrorCode, OpenFlags, PathFlags,
 };
 
+use crate::fs::host::{Failure, Finish, Mode};
 use crate::fs::{ErrorKind, FileType, Metadata, unix_time};
 use crate::sys::io::{AsyncInputStream, AsyncOutputStream};
-
-/// A host error: its kind and its `error-code` name.
-pub(crate) type Failure = (ErrorKind, &'static str);
-
-/// What a write stream's end reports once it is closed (nothing more under WASI 0.2: the
-/// stream's own writes and flush report failures).
-pub(crate) type Finish = Pin<Box<dyn Future<Output = io::Result<()>>>>;
-
-/// How a file is opened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Mode {
-    /// For reading; it must exist.
-    Read,
-    /// For writing: created if missing, emptied if not.
-    Create,
-}
 
 /// An open file or directory.
 pub(crate) struct Descriptor(types::Descriptor);

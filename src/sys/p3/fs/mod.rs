@@ -2,9 +2,7 @@
 //! contents as `stream<u8>`s (`read-via-stream`, and `write-via-stream` fed by a stream of
 //! wasio's own), whose futures report how they ended.
 
-use std::future::Future;
 use std::io;
-use std::pin::Pin;
 use std::rc::Rc;
 
 use wasip3::filesystem::preopens::get_directories;
@@ -13,23 +11,9 @@ use wasip3::filesystem::types::{
 };
 use wasip3::wit_stream;
 
+use crate::fs::host::{Failure, Finish, Mode};
 use crate::fs::{Error, ErrorKind, FileType, Metadata, unix_time};
 use crate::sys::io::{AsyncInputStream, AsyncOutputStream};
-
-/// A host error: its kind and its `error-code` name.
-pub(crate) type Failure = (ErrorKind, &'static str);
-
-/// What a write stream's end reports once it is closed: whether the host wrote it all.
-pub(crate) type Finish = Pin<Box<dyn Future<Output = io::Result<()>>>>;
-
-/// How a file is opened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Mode {
-    /// For reading; it must exist.
-    Read,
-    /// For writing: created if missing, emptied if not.
-    Create,
-}
 
 /// An open file or directory.
 pub(crate) struct Descriptor(Rc<types::Descriptor>);
