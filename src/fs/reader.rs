@@ -45,6 +45,37 @@ impl FileReader {
         self.remaining
     }
 
+    /// Sends `len` bytes of the range to `out`, each chunk moved by the host without
+    /// passing through the component (see
+    /// [`AsyncOutputStream::blocking_splice`](crate::sys::io::AsyncOutputStream::blocking_splice)
+    /// for when that suits `out`). A file that ends first fails with
+    /// [`io::ErrorKind::UnexpectedEof`].
+    #[cfg(not(wasio_p3))]
+    pub(crate) async fn splice_to(
+        mut self,
+        out: &mut crate::sys::io::AsyncOutputStream,
+        len: u64,
+    ) -> io::Result<()> {
+        use futures_lite::io::AsyncWriteExt;
+        let mut left = len.min(self.remaining);
+        if let Some(read) = self.stream.buffer.take() {
+            let read = &read[..read.len().min(usize::try_from(left).unwrap_or(usize::MAX))];
+            out.write_all(read).await?;
+            left -= read.len() as u64;
+        }
+        while left > 0 {
+            let moved = out.blocking_splice(&self.stream, left.min(CHUNK as u64)).await?;
+            if moved == 0 {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    format!("the body ended {left} bytes short of its length"),
+                ));
+            }
+            left -= moved;
+        }
+        out.flush().await
+    }
+
     /// The next chunk: `Ok(None)` at the end of the range or of the file.
     fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<Option<Vec<u8>>>> {
         if self.remaining == 0 {
@@ -102,5 +133,54 @@ impl std::fmt::Debug for FileReader {
         f.debug_struct("FileReader")
             .field("remaining", &self.remaining)
             .finish()
+    }
+}
+
+#[cfg(all(test, not(wasio_p3)))]
+mod tests {
+    use std::hash::{BuildHasher, RandomState};
+    use std::io;
+
+    use futures_lite::io::AsyncWriteExt;
+
+    use crate::fs::{self, File};
+
+    /// A path in the test files' scratch directory, unique to this run.
+    fn scratch(name: &str) -> String {
+        let unique = RandomState::new().hash_one(name);
+        format!("/files/scratch/{name}-{unique:016x}")
+    }
+
+    #[test]
+    fn a_spliced_range_arrives_whole_and_a_short_file_fails() {
+        crate::run(async {
+            let (source, copy) = (scratch("splice-source"), scratch("splice-copy"));
+            let contents: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+            fs::write(&source, &contents).await.unwrap();
+            let file = File::open(&source).await.unwrap();
+
+            // A range across several chunks, moved by the host.
+            let mut writer = File::create(&copy).await.unwrap().writer().unwrap();
+            let range = file.read_range(1_000, 200_001).unwrap();
+            range.splice_to(writer.stream_mut(), 200_001).await.unwrap();
+            writer.close().await.unwrap();
+            assert!(fs::read(&copy).await.unwrap() == contents[1_000..201_001]);
+
+            // More than the file holds: what it has arrives, then the error.
+            let mut writer = File::create(&copy).await.unwrap().writer().unwrap();
+            let reader = file.read_range(250_000, 100_000).unwrap();
+            let error = reader.splice_to(writer.stream_mut(), 100_000).await;
+            let error = error.unwrap_err();
+            assert_eq!(error.kind(), io::ErrorKind::UnexpectedEof);
+            assert_eq!(
+                error.to_string(),
+                "the body ended 50000 bytes short of its length"
+            );
+            writer.close().await.unwrap();
+            assert!(fs::read(&copy).await.unwrap() == contents[250_000..]);
+
+            fs::remove_file(&source).await.unwrap();
+            fs::remove_file(&copy).await.unwrap();
+        });
     }
 }

@@ -33,6 +33,12 @@ impl FileWriter {
             _file: file,
         })
     }
+
+    /// The host's stream (for a test to splice into).
+    #[cfg(all(test, not(wasio_p3)))]
+    pub(crate) fn stream_mut(&mut self) -> &mut AsyncOutputStream {
+        &mut self.stream
+    }
 }
 
 impl AsyncWrite for FileWriter {

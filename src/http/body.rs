@@ -9,6 +9,8 @@ use bytes::{Bytes, BytesMut};
 use futures_lite::Stream;
 use futures_lite::io::AsyncRead;
 
+use crate::fs::FileReader;
+
 /// A stream of body chunks.
 pub type BodyStream = Pin<Box<dyn Stream<Item = io::Result<Bytes>>>>;
 
@@ -36,6 +38,8 @@ enum Inner {
     Stream(BodyStream),
     /// A stream whose length is known, and sent as its `content-length`.
     Sized(BodyStream, u64),
+    /// `len` bytes of a file: a stream, unless what sends it can have the host move them.
+    File(FileReader, u64),
 }
 
 impl Body {
@@ -74,12 +78,19 @@ impl Body {
         B: Into<Bytes>,
     {
         use futures_lite::StreamExt;
-        let exact = Exact {
-            stream: Box::pin(stream.map(|chunk| chunk.map(Into::into))),
-            left: len,
-        };
+        let stream = exact(stream.map(|chunk| chunk.map(Into::into)), len);
         Body {
-            inner: Inner::Sized(Box::pin(exact), len),
+            inner: Inner::Sized(stream, len),
+        }
+    }
+
+    /// `len` bytes of a file, read by `reader` (a shorter file fails the body, as
+    /// [`Body::from_stream_with_len`] does). A WASI 0.2 `wasi:http` export and wasio's own
+    /// HTTP/1 server have the host move the bytes from the file to where they go (`splice`),
+    /// so they never pass through the component; elsewhere the body is the reader's stream.
+    pub(crate) fn from_file(reader: FileReader, len: u64) -> Body {
+        Body {
+            inner: Inner::File(reader, len),
         }
     }
 
@@ -114,7 +125,7 @@ impl Body {
         match &self.inner {
             Inner::Bytes(bytes) => Some(bytes.len() as u64),
             Inner::Stream(_) => None,
-            Inner::Sized(_, len) => Some(*len),
+            Inner::Sized(_, len) | Inner::File(_, len) => Some(*len),
         }
     }
 
@@ -135,6 +146,7 @@ impl Body {
             Inner::Bytes(bytes) if bytes.is_empty() => Box::pin(futures_lite::stream::empty()),
             Inner::Bytes(bytes) => Box::pin(futures_lite::stream::once(Ok(bytes))),
             Inner::Stream(stream) | Inner::Sized(stream, _) => stream,
+            Inner::File(reader, len) => exact(reader, len),
         }
     }
 
@@ -150,9 +162,9 @@ impl Body {
     /// ```
     pub async fn bytes(self) -> io::Result<Bytes> {
         use futures_lite::StreamExt;
-        match self.inner {
-            Inner::Bytes(bytes) => Ok(bytes),
-            Inner::Stream(mut stream) | Inner::Sized(mut stream, _) => {
+        match self.into_parts() {
+            Ok(bytes) => Ok(bytes),
+            Err(mut stream) => {
                 let mut all = BytesMut::new();
                 while let Some(chunk) = stream.next().await {
                     all.extend_from_slice(&chunk?);
@@ -168,7 +180,7 @@ impl Body {
             Inner::Bytes(bytes) => Some(Body {
                 inner: Inner::Bytes(bytes.clone()),
             }),
-            Inner::Stream(_) | Inner::Sized(..) => None,
+            Inner::Stream(_) | Inner::Sized(..) | Inner::File(..) => None,
         }
     }
 
@@ -176,7 +188,25 @@ impl Body {
     pub(crate) fn into_parts(self) -> Result<Bytes, BodyStream> {
         match self.inner {
             Inner::Bytes(bytes) => Ok(bytes),
-            Inner::Stream(stream) | Inner::Sized(stream, _) => Err(stream),
+            _ => Err(self.into_stream()),
+        }
+    }
+
+    /// The body's complete bytes; the body back when it is a stream.
+    #[cfg(not(wasio_p3))]
+    pub(crate) fn into_complete(self) -> Result<Bytes, Body> {
+        match self.inner {
+            Inner::Bytes(bytes) => Ok(bytes),
+            inner => Err(Body { inner }),
+        }
+    }
+
+    /// The file this body is and its length; the body back when it is not a file's.
+    #[cfg(not(wasio_p3))]
+    pub(crate) fn into_file(self) -> Result<(FileReader, u64), Body> {
+        match self.inner {
+            Inner::File(reader, len) => Ok((reader, len)),
+            inner => Err(Body { inner }),
         }
     }
 }
@@ -233,6 +263,7 @@ impl fmt::Debug for Body {
             Inner::Bytes(bytes) => f.debug_tuple("Body").field(&bytes.len()).finish(),
             Inner::Stream(_) => f.write_str("Body(stream)"),
             Inner::Sized(_, len) => write!(f, "Body(stream of {len})"),
+            Inner::File(_, len) => write!(f, "Body(file of {len})"),
         }
     }
 }
@@ -270,6 +301,14 @@ impl Stream for ReaderStream {
         }
         Poll::Ready(Some(Ok(self.buffer.split_to(n).freeze())))
     }
+}
+
+/// `stream` held to exactly `len` bytes.
+fn exact(stream: impl Stream<Item = io::Result<Bytes>> + 'static, len: u64) -> BodyStream {
+    Box::pin(Exact {
+        stream: Box::pin(stream),
+        left: len,
+    })
 }
 
 /// A stream held to exactly its announced length.

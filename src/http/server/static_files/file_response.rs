@@ -30,7 +30,10 @@ use crate::http::server::{HttpError, IntoResponse, Request, Response};
 /// - `HEAD`: the same headers, no body;
 /// - a missing file: 404; a directory or a path the host refuses: 403.
 ///
-/// The file is read a chunk (64 KiB) at a time as the client takes it, never whole.
+/// The file is read a chunk (64 KiB) at a time as the client takes it, never whole. Under
+/// `wasmtime serve` with WASI 0.2 the host moves each chunk from the file to the response
+/// itself (`blocking-splice`), so the bytes do not pass through the component; the request's
+/// event loop waits during each such call (for the file, and for the host to take the chunk).
 ///
 /// ```no_run
 /// use wasio::http::server::{App, FileResponse, Request, get};
@@ -118,7 +121,7 @@ impl FileResponse {
         let body = if head {
             Body::from_stream_with_len(futures_lite::stream::empty::<io::Result<Bytes>>(), len)
         } else {
-            Body::from_stream_with_len(file.read_range(start, len)?, len)
+            Body::from_file(file.read_range(start, len)?, len)
         };
         Ok(response
             .with_body_of(body)

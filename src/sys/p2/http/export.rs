@@ -108,7 +108,7 @@ async fn write_body(handle: &OutgoingBody, body: Body) -> bool {
         return false;
     };
     // The stream is the body's child: it is dropped before this returns.
-    match body.into_parts() {
+    match body.into_complete() {
         // A small body goes in one host call, which waits only for room in the host's buffer,
         // as an async write would, but without the calls that ask how much room there is.
         Ok(bytes) if bytes.len() <= BLOCKING_WRITE_MAX => {
@@ -122,8 +122,21 @@ async fn write_body(handle: &OutgoingBody, body: Body) -> bool {
             let mut writer = AsyncOutputStream::new(stream);
             writer.write_all(&bytes).await.is_ok() && writer.flush().await.is_ok()
         }
-        Err(mut chunks) => {
+        Err(body) => {
             let mut writer = AsyncOutputStream::new(stream);
+            let mut chunks = match body.into_file() {
+                // A file's bytes go from the file to the body inside the host.
+                Ok((file, len)) => {
+                    return match file.splice_to(&mut writer, len).await {
+                        Ok(()) => true,
+                        Err(error) => {
+                            eprintln!("wasio: the response body failed: {error}");
+                            false
+                        }
+                    };
+                }
+                Err(body) => body.into_stream(),
+            };
             while let Some(chunk) = chunks.next().await {
                 let written = match chunk {
                     Ok(chunk) => writer.write_all(&chunk).await,

@@ -87,6 +87,11 @@ impl AsyncInputStream {
         }
     }
 
+    /// The host's stream, for a `splice` from it.
+    pub(super) fn host_stream(&self) -> &InputStream {
+        &self.stream
+    }
+
     /// One host read of up to `len` bytes: `Ok(None)` at the end of the stream.
     pub(crate) fn poll_host_read(
         &mut self,

@@ -6,8 +6,9 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures_lite::io::AsyncWrite;
-use wasip2::io::streams::OutputStream;
+use wasip2::io::streams::{OutputStream, StreamError};
 
+use super::AsyncInputStream;
 use super::error::from_write_error;
 use crate::runtime::poll_proceed;
 use crate::sys::pollable::AsyncPollable;
@@ -52,6 +53,39 @@ impl AsyncOutputStream {
                 Ok(n) => return Poll::Ready(Ok(usize::try_from(n).unwrap_or(usize::MAX))),
                 Err(error) => return Poll::Ready(Err(from_write_error(error))),
             }
+        }
+    }
+}
+
+impl AsyncOutputStream {
+    /// Moves up to `len` bytes from `from` to this stream inside the host, so they never
+    /// pass through the component; how many moved, `0` once `from` has ended.
+    ///
+    /// It waits on the event loop until this stream takes a write, then makes one
+    /// `blocking-splice`: the host reads `from` (a file, at once) and writes here, and
+    /// answers once this stream takes writes again. That holds the component, so it suits
+    /// a stream that drains on its own, such as a wasi:http response body, whose request
+    /// has a component of its own; not a socket a slow peer could stall.
+    pub(crate) async fn blocking_splice(
+        &mut self,
+        from: &AsyncInputStream,
+        len: u64,
+    ) -> io::Result<u64> {
+        let permitted = std::future::poll_fn(|cx| self.poll_writable(cx)).await?;
+        match self
+            .stream
+            .blocking_splice(from.host_stream(), len.min(permitted as u64))
+        {
+            Ok(n) => {
+                self.flushing = false;
+                Ok(n)
+            }
+            // Either end may be the closed one: this one, if it no longer takes writes.
+            Err(StreamError::Closed) => match self.stream.check_write() {
+                Ok(_) => Ok(0),
+                Err(error) => Err(from_write_error(error)),
+            },
+            Err(error) => Err(from_write_error(error)),
         }
     }
 }
