@@ -64,7 +64,9 @@ impl FileReader {
             left -= read.len() as u64;
         }
         while left > 0 {
-            let moved = out.blocking_splice(&self.stream, left.min(CHUNK as u64)).await?;
+            let moved = out
+                .blocking_splice(&self.stream, left.min(CHUNK as u64))
+                .await?;
             if moved == 0 {
                 return Err(io::Error::new(
                     io::ErrorKind::UnexpectedEof,
