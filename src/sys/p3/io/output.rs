@@ -22,7 +22,8 @@ use wit_bindgen::StreamWriter;
 
 use crate::runtime::{poll_proceed, state};
 
-/// How many bytes a stream accepts before the host has taken them: writes wait beyond it.
+/// How many bytes a stream accepts before the host has taken them, unless made with
+/// [`AsyncOutputStream::with_capacity`]: writes wait beyond it.
 const CAPACITY: usize = 64 * 1024;
 
 /// One write in flight: it owns the writable end until it completes, then gives it back with
@@ -42,6 +43,8 @@ enum Writer {
 struct Pipe {
     /// Bytes accepted and not yet handed to the host.
     pending: RefCell<Vec<u8>>,
+    /// How many bytes may be pending: writes wait beyond it.
+    capacity: usize,
     writer: RefCell<Writer>,
     /// Asked to end: once everything accepted is written, the writable end is dropped.
     closing: Cell<bool>,
@@ -189,7 +192,7 @@ async fn pump(pipe: Rc<Pipe>) {
             match progress {
                 Poll::Pending => {
                     // The batch in flight left room: a writer waiting for it may go on.
-                    if pipe.pending.borrow().len() < CAPACITY {
+                    if pipe.pending.borrow().len() < pipe.capacity {
                         wake(&pipe.waiter);
                     }
                     return Poll::Pending;
@@ -215,7 +218,7 @@ async fn pump(pipe: Rc<Pipe>) {
 
 /// A WASI 0.3 `stream<u8>` (the writable end) as an [`AsyncWrite`].
 ///
-/// A write is accepted into a buffer of up to 64 KiB and handed to the host at once; the next
+/// A write is accepted into a buffer of up to 64 KiB (by default) and handed to the host at once; the next
 /// write waits while the buffer is full, so a slow reader at the other end slows the writer
 /// instead of growing a buffer. A write the host does not take whole at once goes on in a
 /// task of the stream's own, which makes sure every accepted byte gets there. `flush` waits
@@ -239,11 +242,18 @@ impl Closer {
 }
 
 impl AsyncOutputStream {
-    /// Wraps `stream`.
+    /// Wraps `stream`, accepting up to 64 KiB before the host has taken it.
     pub fn new(stream: StreamWriter<u8>) -> Self {
+        Self::with_capacity(stream, CAPACITY)
+    }
+
+    /// Wraps `stream`, accepting up to `capacity` bytes (at least one) before the host has
+    /// taken them: larger batches are fewer host writes (a file's), at that much memory.
+    pub(crate) fn with_capacity(stream: StreamWriter<u8>, capacity: usize) -> Self {
         AsyncOutputStream {
             pipe: Rc::new(Pipe {
                 pending: RefCell::new(Vec::new()),
+                capacity: capacity.max(1),
                 writer: RefCell::new(Writer::Idle(stream)),
                 closing: Cell::new(false),
                 pumped: Cell::new(false),
@@ -292,16 +302,16 @@ impl AsyncWrite for AsyncOutputStream {
                 "the stream is closed",
             )));
         }
-        let full = pipe.pending.borrow().len() >= CAPACITY;
+        let full = pipe.pending.borrow().len() >= pipe.capacity;
         if full && pipe.pumped.get() {
-            std::task::ready!(pipe.poll_pump(cx, |p| p.pending.borrow().len() < CAPACITY))?;
+            std::task::ready!(pipe.poll_pump(cx, |p| p.pending.borrow().len() < p.capacity))?;
         } else if full {
             std::task::ready!(pipe.poll_progress(cx))?;
         }
         // There is room: the buffer was below its capacity, or has just been written.
         let n = {
             let mut pending = pipe.pending.borrow_mut();
-            let n = buf.len().min(CAPACITY - pending.len());
+            let n = buf.len().min(pipe.capacity - pending.len());
             pending.extend_from_slice(&buf[..n]);
             n
         };
