@@ -34,5 +34,5 @@ pub use boundary::boundary;
 pub(crate) use boundary::random_boundary;
 pub use error::MultipartError;
 pub use limits::MultipartLimits;
-pub(crate) use params::{param, quote};
+pub(crate) use params::{ext_value, param, quote};
 pub use parser::{Event, Parser};

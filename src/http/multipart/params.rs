@@ -28,6 +28,43 @@ pub(crate) fn param<'a>(value: &'a str, name: &str) -> Option<Cow<'a, str>> {
     }
 }
 
+/// An RFC 8187 extended value (`filename*=UTF-8''na%C3%AFve.txt`): `charset'language'` and
+/// percent-encoded bytes, decoded; `None` for a charset other than UTF-8 and ISO-8859-1, a
+/// malformed escape, or bytes that are not UTF-8.
+pub(crate) fn ext_value(value: &str) -> Option<String> {
+    let (charset, rest) = value.split_once('\'')?;
+    let (_language, encoded) = rest.split_once('\'')?;
+    if charset.eq_ignore_ascii_case("utf-8") {
+        return crate::http::percent::decode(encoded).map(Cow::into_owned);
+    }
+    // Only ASCII may stand unescaped (RFC 8187's attr-char); each byte of ISO-8859-1 is the
+    // Unicode code point of the same number.
+    if !charset.eq_ignore_ascii_case("iso-8859-1") || !encoded.is_ascii() {
+        return None;
+    }
+    let escaped = encoded.as_bytes();
+    let mut text = String::with_capacity(escaped.len());
+    let mut i = 0;
+    while i < escaped.len() {
+        let byte = match escaped[i] {
+            b'%' => {
+                let hex = escaped.get(i + 1..i + 3)?;
+                if !hex.iter().all(u8::is_ascii_hexdigit) {
+                    return None;
+                }
+                i += 3;
+                u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?
+            }
+            byte => {
+                i += 1;
+                byte
+            }
+        };
+        text.push(char::from(byte));
+    }
+    Some(text)
+}
+
 /// A quoted string's content (`text` starts after its opening quote), its backslash escapes
 /// undone, and what follows its closing quote; `None` when it is not closed.
 fn unquote(text: &str) -> Option<(Cow<'_, str>, &str)> {
@@ -92,6 +129,31 @@ mod tests {
         assert_eq!(param("form-data", "name"), None);
         assert_eq!(param(r#"form-data; name="open"#, "name"), None);
         assert_eq!(param("form-data; name", "name"), None);
+    }
+
+    #[test]
+    fn extended_values_decode_from_their_charset() {
+        assert_eq!(
+            ext_value("UTF-8''na%C3%AFve%20r%C3%A9sum%C3%A9.txt").as_deref(),
+            Some("naïve résumé.txt")
+        );
+        assert_eq!(
+            ext_value("utf-8'en'%E2%82%AC%20rates").as_deref(),
+            Some("€ rates")
+        );
+        assert_eq!(
+            ext_value("ISO-8859-1''caf%E9.txt").as_deref(),
+            Some("café.txt")
+        );
+        // Not decodable: a charset wasio does not know, a bad escape, bytes not UTF-8, or no
+        // charset and language at all.
+        assert_eq!(ext_value("Shift_JIS''%82%A0"), None);
+        assert_eq!(ext_value("UTF-8''%zz"), None);
+        assert_eq!(ext_value("UTF-8''%E9"), None);
+        assert_eq!(ext_value("ISO-8859-1''%4"), None);
+        assert_eq!(ext_value("ISO-8859-1''café"), None);
+        assert_eq!(ext_value("ISO-8859-1''%+1"), None);
+        assert_eq!(ext_value("plain.txt"), None);
     }
 
     #[test]

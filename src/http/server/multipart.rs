@@ -6,7 +6,9 @@ use bytes::{Bytes, BytesMut};
 use http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, HeaderMap};
 
 use super::request::Request;
-use crate::http::multipart::{Event, MultipartError, MultipartLimits, Parser, boundary, param};
+use crate::http::multipart::{
+    Event, MultipartError, MultipartLimits, Parser, boundary, ext_value, param,
+};
 
 /// A multipart body being read (aiohttp's `MultipartReader`), from
 /// [`Request::multipart`]: [`next_part`](Multipart::next_part) gives each [`Part`] in turn,
@@ -174,9 +176,11 @@ impl<'a> Part<'a> {
                 .and_then(|value| param(value, name))
                 .map(|value| value.into_owned())
         };
+        // RFC 6266: `filename*` (RFC 8187, any charset) wins over `filename` where it decodes.
+        let extended = param_of("filename*").and_then(|value| ext_value(&value));
         Part {
             name: param_of("name"),
-            filename: param_of("filename"),
+            filename: extended.or_else(|| param_of("filename")),
             headers,
             request,
             reader,
@@ -194,7 +198,8 @@ impl<'a> Part<'a> {
     }
 
     /// The `filename` of its `Content-Disposition`: a file's name as the client gave it (not
-    /// a path to trust).
+    /// a path to trust). A `filename*` (RFC 8187: `filename*=UTF-8''na%C3%AFve.txt`, in UTF-8
+    /// or ISO-8859-1) is preferred to it, as RFC 6266 says, when it decodes.
     pub fn filename(&self) -> Option<&str> {
         self.filename.as_deref()
     }

@@ -164,6 +164,36 @@ async fn parts_with_and_without_file_names_and_binary_content() {
 }
 
 #[wasio::test]
+async fn an_extended_file_name_is_decoded_and_wins_over_the_plain_one() {
+    let addr = start(app()).await;
+    let parts = [
+        P(
+            "content-disposition: form-data; name=\"cv\"; filename=\"resume.txt\"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%E2%82%AC.txt\r\n",
+            b"1",
+        ),
+        P(
+            "content-disposition: form-data; name=\"latin\"; filename*=iso-8859-1'fr'caf%E9.txt\r\n",
+            b"2",
+        ),
+        // One that does not decode leaves the plain name.
+        P(
+            "content-disposition: form-data; name=\"odd\"; filename*=UTF-8''%FF; filename=\"plain.txt\"\r\n",
+            b"3",
+        ),
+        P(
+            "content-disposition: form-data; name=\"none\"; filename*=koi8-r''%C1\r\n",
+            b"4",
+        ),
+    ];
+    let expected = line("cv", "résumé €.txt", "-", b"1")
+        + &line("latin", "café.txt", "-", b"2")
+        + &line("odd", "plain.txt", "-", b"3")
+        + &line("none", "-", "-", b"4");
+    let reply = exchange(addr, &request("/parts", &body(&parts))).await;
+    assert_eq!((reply.status, reply.text()), (200, expected.as_str()));
+}
+
+#[wasio::test]
 async fn a_body_split_into_chunks_of_every_small_size_gives_the_same_parts() {
     let addr = start(app()).await;
     let tricky = tricky_content();
