@@ -8,10 +8,14 @@
 //! that lead outside answer [`ErrorKind::OutsideSandbox`], a path no preopen holds
 //! [`ErrorKind::NoPreopen`].
 //!
-//! Contents move as streams, a chunk at a time ([`FileReader`], [`FileWriter`]): under WASI
-//! 0.2 `wasi:io` streams waited on with the event loop's pollables, under WASI 0.3 the
-//! host's `stream<u8>`s. The host does the file I/O off the component's thread, so other
-//! tasks run meanwhile.
+//! Contents move as streams, a chunk at a time ([`FileReader`], [`FileWriter`]). Under WASI
+//! 0.3 they are the host's `stream<u8>`s: the host does the file I/O off the component's
+//! thread, and other tasks run meanwhile. Under WASI 0.2 they are `wasi:io` streams, each
+//! chunk one blocking host call (`blocking-read` of up to 64 KiB; `blocking-write-and-flush`,
+//! 4 KiB a call, up to 256 KiB before other tasks run): wasmtime's non-blocking file calls
+//! hand every chunk to another thread and back and cost a pollable wait each, which measured
+//! slower by a third and more. A blocking call holds the component while the disk works
+//! (microseconds from the page cache), never while a peer does.
 //!
 //! | Python | wasio |
 //! |---|---|

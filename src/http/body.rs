@@ -39,7 +39,8 @@ enum Inner {
     /// A stream whose length is known, and sent as its `content-length`.
     Sized(BodyStream, u64),
     /// `len` bytes of a file: a stream, unless what sends it can have the host move them.
-    File(FileReader, u64),
+    #[cfg(not(wasio_p3))]
+    File(Box<dyn FileSource>, u64),
 }
 
 impl Body {
@@ -89,9 +90,12 @@ impl Body {
     /// HTTP/1 server have the host move the bytes from the file to where they go (`splice`),
     /// so they never pass through the component; elsewhere the body is the reader's stream.
     pub(crate) fn from_file(reader: FileReader, len: u64) -> Body {
-        Body {
-            inner: Inner::File(reader, len),
-        }
+        #[cfg(not(wasio_p3))]
+        return Body {
+            inner: Inner::File(Box::new(reader), len),
+        };
+        #[cfg(wasio_p3)]
+        Body::from_stream_with_len(reader, len)
     }
 
     /// Bytes that live for the whole program, sent without a copy.
@@ -125,7 +129,9 @@ impl Body {
         match &self.inner {
             Inner::Bytes(bytes) => Some(bytes.len() as u64),
             Inner::Stream(_) => None,
-            Inner::Sized(_, len) | Inner::File(_, len) => Some(*len),
+            Inner::Sized(_, len) => Some(*len),
+            #[cfg(not(wasio_p3))]
+            Inner::File(_, len) => Some(*len),
         }
     }
 
@@ -146,7 +152,8 @@ impl Body {
             Inner::Bytes(bytes) if bytes.is_empty() => Box::pin(futures_lite::stream::empty()),
             Inner::Bytes(bytes) => Box::pin(futures_lite::stream::once(Ok(bytes))),
             Inner::Stream(stream) | Inner::Sized(stream, _) => stream,
-            Inner::File(reader, len) => exact(reader, len),
+            #[cfg(not(wasio_p3))]
+            Inner::File(file, len) => file.into_stream(len),
         }
     }
 
@@ -180,7 +187,7 @@ impl Body {
             Inner::Bytes(bytes) => Some(Body {
                 inner: Inner::Bytes(bytes.clone()),
             }),
-            Inner::Stream(_) | Inner::Sized(..) | Inner::File(..) => None,
+            _ => None,
         }
     }
 
@@ -203,7 +210,7 @@ impl Body {
 
     /// The file this body is and its length; the body back when it is not a file's.
     #[cfg(not(wasio_p3))]
-    pub(crate) fn into_file(self) -> Result<(FileReader, u64), Body> {
+    pub(crate) fn into_file(self) -> Result<(Box<dyn FileSource>, u64), Body> {
         match self.inner {
             Inner::File(reader, len) => Ok((reader, len)),
             inner => Err(Body { inner }),
@@ -263,8 +270,40 @@ impl fmt::Debug for Body {
             Inner::Bytes(bytes) => f.debug_tuple("Body").field(&bytes.len()).finish(),
             Inner::Stream(_) => f.write_str("Body(stream)"),
             Inner::Sized(_, len) => write!(f, "Body(stream of {len})"),
+            #[cfg(not(wasio_p3))]
             Inner::File(_, len) => write!(f, "Body(file of {len})"),
         }
+    }
+}
+
+/// A file a body sends, behind a trait object: only a component that makes one
+/// ([`FileResponse`](crate::http::server::FileResponse)) links the filesystem, so one that
+/// never sends a file keeps to the imports of `wasi:http/proxy`.
+#[cfg(not(wasio_p3))]
+pub(crate) trait FileSource {
+    /// `len` bytes of it as a stream of chunks.
+    fn into_stream(self: Box<Self>, len: u64) -> BodyStream;
+
+    /// Sends `len` bytes of it to `out`, moved by the host (see [`FileReader::splice_to`]).
+    fn splice_to<'a>(
+        self: Box<Self>,
+        out: &'a mut crate::sys::io::AsyncOutputStream,
+        len: u64,
+    ) -> Pin<Box<dyn std::future::Future<Output = io::Result<()>> + 'a>>;
+}
+
+#[cfg(not(wasio_p3))]
+impl FileSource for FileReader {
+    fn into_stream(self: Box<Self>, len: u64) -> BodyStream {
+        exact(*self, len)
+    }
+
+    fn splice_to<'a>(
+        self: Box<Self>,
+        out: &'a mut crate::sys::io::AsyncOutputStream,
+        len: u64,
+    ) -> Pin<Box<dyn std::future::Future<Output = io::Result<()>> + 'a>> {
+        Box::pin(FileReader::splice_to(*self, out, len))
     }
 }
 

@@ -33,6 +33,19 @@ async fn a_file_is_written_a_chunk_at_a_time() {
 }
 
 #[wasio::test]
+async fn one_large_write_arrives_whole() {
+    // More than a host write takes at once, and not a multiple of any size the writer uses.
+    let path = super::scratch("one-large");
+    let contents: Vec<u8> = (0..700_001u32).map(|i| (i % 251) as u8).collect();
+    let file = File::create(&path).await.unwrap();
+    let mut writer = file.writer().unwrap();
+    writer.write_all(&contents).await.unwrap();
+    writer.close().await.unwrap();
+    assert!(fs::read(&path).await.unwrap() == contents);
+    fs::remove_file(&path).await.unwrap();
+}
+
+#[wasio::test]
 async fn create_replaces_what_was_there() {
     let path = super::scratch("replace");
     fs::write(&path, "a longer first text").await.unwrap();

@@ -84,7 +84,10 @@ impl Descriptor {
     /// caller drops it first.
     pub(crate) fn write_from(&self, offset: u64) -> Result<(AsyncOutputStream, Finish), Failure> {
         let stream = self.0.write_via_stream(offset).map_err(failure)?;
-        Ok((AsyncOutputStream::new(stream), Box::pin(async { Ok(()) })))
+        Ok((
+            AsyncOutputStream::for_file(stream),
+            Box::pin(async { Ok(()) }),
+        ))
     }
 }
 

@@ -14,6 +14,13 @@ use crate::runtime::poll_proceed;
 use crate::sys::pollable::AsyncPollable;
 use crate::sys::reactor::WaitState;
 
+/// The most one `blocking-write-and-flush` takes.
+const BLOCKING_WRITE_MAX: usize = 4096;
+
+/// The most a file's write (see [`AsyncOutputStream::for_file`]) takes before it lets other
+/// tasks run.
+const BLOCKING_BATCH: usize = 256 * 1024;
+
 /// A `wasi:io/streams` output stream as an [`AsyncWrite`].
 ///
 /// Each write asks the host how much it accepts now (`check-write`) and writes at most that,
@@ -27,6 +34,9 @@ pub struct AsyncOutputStream {
     wait: WaitState,
     stream: OutputStream,
     flushing: bool,
+    /// A file's stream: writes are the host's `blocking-write-and-flush` (see
+    /// [`Self::for_file`]).
+    blocking_writes: bool,
 }
 
 impl AsyncOutputStream {
@@ -37,6 +47,19 @@ impl AsyncOutputStream {
             wait: WaitState::default(),
             stream,
             flushing: false,
+            blocking_writes: false,
+        }
+    }
+
+    /// Wraps a file's stream, written with `blocking-write-and-flush`, 4 KiB a call (the most
+    /// it takes). A plain write to a file only starts it on the host's thread pool, and the
+    /// stream takes nothing more until it is done: every 64 KiB would cost a hand-over to
+    /// another thread and back and a pollable wait. wasmtime writes a blocking write at once
+    /// on the calling thread, and a file, unlike a socket, never waits for a peer.
+    pub(crate) fn for_file(stream: OutputStream) -> Self {
+        AsyncOutputStream {
+            blocking_writes: true,
+            ..Self::new(stream)
         }
     }
 
@@ -101,6 +124,15 @@ impl AsyncWrite for AsyncOutputStream {
             return Poll::Ready(Ok(0));
         }
         std::task::ready!(poll_proceed(cx));
+        if this.blocking_writes {
+            let n = buf.len().min(BLOCKING_BATCH);
+            for piece in buf[..n].chunks(BLOCKING_WRITE_MAX) {
+                this.stream
+                    .blocking_write_and_flush(piece)
+                    .map_err(from_write_error)?;
+            }
+            return Poll::Ready(Ok(n));
+        }
         let permitted = std::task::ready!(this.poll_writable(cx))?;
         let n = permitted.min(buf.len());
         this.stream.write(&buf[..n]).map_err(from_write_error)?;
