@@ -9,7 +9,10 @@
 //!   `Compression` middleware for a client that accepts gzip
 
 use bytes::Bytes;
-use wasio::http::server::{App, Compression, Json, Response, Router, Server, get};
+use wasio::http::server::{App, Compression, Json, Response, Router, get};
+
+#[path = "shared/serve_app.rs"]
+mod serve_app;
 
 #[derive(serde::Serialize)]
 struct Message {
@@ -74,17 +77,5 @@ fn app() -> App {
 wasio::export_run!();
 
 fn main() {
-    let Some(addr) = std::env::args().nth(1) else {
-        eprintln!("usage: http_server.wasm <addr>");
-        std::process::exit(2);
-    };
-    wasio::run(async move {
-        let server = Server::bind(addr.as_str(), app()).await?;
-        println!("listening on {}", server.local_addr());
-        server.run().await
-    })
-    .unwrap_or_else(|error| {
-        eprintln!("{error}");
-        std::process::exit(1);
-    });
+    serve_app::serve("http_server", app);
 }

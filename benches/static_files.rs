@@ -7,7 +7,10 @@
 //! `wasmtime run -Sinherit-network --dir DIR::/static static_files.wasm <addr>` serves until
 //! it is stopped.
 
-use wasio::http::server::{App, Response, Server, get};
+use wasio::http::server::{App, Response, get};
+
+#[path = "shared/serve_app.rs"]
+mod serve_app;
 use wasio::http::{Body, StatusCode};
 
 /// `/memory`'s answer: 1 MiB held in memory, sent without a copy in the component, the most
@@ -22,20 +25,9 @@ fn mebibyte() -> Response {
 wasio::export_run!();
 
 fn main() {
-    let Some(addr) = std::env::args().nth(1) else {
-        eprintln!("usage: static_files.wasm <addr>");
-        std::process::exit(2);
-    };
-    wasio::run(async move {
-        let app = App::new()
+    serve_app::serve("static_files", || {
+        App::new()
             .static_files("/static", "/static")
-            .route("/memory", get(|_| async { mebibyte() }));
-        let server = Server::bind(addr.as_str(), app).await?;
-        println!("listening on {}", server.local_addr());
-        server.run().await
-    })
-    .unwrap_or_else(|error| {
-        eprintln!("{error}");
-        std::process::exit(1);
+            .route("/memory", get(|_| async { mebibyte() }))
     });
 }

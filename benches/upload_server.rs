@@ -9,7 +9,10 @@
 
 use futures_lite::io::BufWriter;
 use wasio::http::multipart::MultipartLimits;
-use wasio::http::server::{App, HttpError, Json, Request, Server, post};
+use wasio::http::server::{App, HttpError, Json, Request, post};
+
+#[path = "shared/serve_app.rs"]
+mod serve_app;
 use wasio::io::AsyncWriteExt;
 
 /// The largest upload: 1 GiB.
@@ -54,18 +57,7 @@ async fn upload(mut request: Request) -> Result<Json<Vec<(String, u64)>>, HttpEr
 wasio::export_run!();
 
 fn main() {
-    let Some(addr) = std::env::args().nth(1) else {
-        eprintln!("usage: upload_server.wasm <addr>");
-        std::process::exit(2);
-    };
-    wasio::run(async move {
-        let app = App::new().route("/upload", post(upload));
-        let server = Server::bind(addr.as_str(), app).await?;
-        println!("listening on {}", server.local_addr());
-        server.run().await
-    })
-    .unwrap_or_else(|error| {
-        eprintln!("{error}");
-        std::process::exit(1);
+    serve_app::serve("upload_server", || {
+        App::new().route("/upload", post(upload))
     });
 }

@@ -45,24 +45,19 @@ impl FileReader {
         self.remaining
     }
 
-    /// Sends `len` bytes of the range to `out`, each chunk moved by the host without
-    /// passing through the component (see
+    /// Sends `len` bytes of the range, which nothing has read from yet, to `out`, each chunk
+    /// moved by the host without passing through the component (see
     /// [`AsyncOutputStream::blocking_splice`](crate::sys::io::AsyncOutputStream::blocking_splice)
     /// for when that suits `out`). A file that ends first fails with
     /// [`io::ErrorKind::UnexpectedEof`].
     #[cfg(not(wasio_p3))]
     pub(crate) async fn splice_to(
-        mut self,
+        self,
         out: &mut crate::sys::io::AsyncOutputStream,
         len: u64,
     ) -> io::Result<()> {
         use futures_lite::io::AsyncWriteExt;
         let mut left = len.min(self.remaining);
-        if let Some(read) = self.stream.buffer.take() {
-            let read = &read[..read.len().min(usize::try_from(left).unwrap_or(usize::MAX))];
-            out.write_all(read).await?;
-            left -= read.len() as u64;
-        }
         while left > 0 {
             let moved = out
                 .blocking_splice(&self.stream, left.min(CHUNK as u64))

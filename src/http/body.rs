@@ -85,10 +85,10 @@ impl Body {
         }
     }
 
-    /// `len` bytes of a file, read by `reader` (a shorter file fails the body, as
-    /// [`Body::from_stream_with_len`] does). A WASI 0.2 `wasi:http` export and wasio's own
-    /// HTTP/1 server have the host move the bytes from the file to where they go (`splice`),
-    /// so they never pass through the component; elsewhere the body is the reader's stream.
+    /// `len` bytes of a file, read by `reader`, which nothing has read from yet (a shorter
+    /// file fails the body, as [`Body::from_stream_with_len`] does). A WASI 0.2 `wasi:http`
+    /// export has the host move the bytes from the file to the response (`splice`), so they
+    /// never pass through the component; elsewhere the body is the reader's stream.
     pub(crate) fn from_file(reader: FileReader, len: u64) -> Body {
         #[cfg(not(wasio_p3))]
         return Body {

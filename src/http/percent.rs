@@ -12,18 +12,24 @@ use std::borrow::Cow;
 /// `text` with `%XX` escapes decoded (`+` stays `+`), borrowed when it has none; `None` when an
 /// escape is malformed or the result is not UTF-8.
 pub(crate) fn decode(text: &str) -> Option<Cow<'_, str>> {
+    decoder(text)?.decode_utf8().ok()
+}
+
+/// The bytes `text`'s `%XX` escapes stand for (the rest as it is), borrowed when it has
+/// none; `None` when an escape is malformed.
+pub(crate) fn decode_bytes(text: &str) -> Option<Cow<'_, [u8]>> {
+    decoder(text).map(Cow::from)
+}
+
+/// The crate's decoder of `text`, once every `%` in it is followed by two hex digits.
+fn decoder(text: &str) -> Option<percent_encoding::PercentDecode<'_>> {
     let bytes = text.as_bytes();
     let malformed = bytes.iter().enumerate().any(|(i, &b)| {
         b == b'%'
             && !(bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
                 && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
     });
-    if malformed {
-        return None;
-    }
-    percent_encoding::percent_decode_str(text)
-        .decode_utf8()
-        .ok()
+    (!malformed).then(|| percent_encoding::percent_decode_str(text))
 }
 
 /// Every byte but RFC 3986's unreserved characters (letters, digits, `-._~`).

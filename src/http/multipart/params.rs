@@ -42,27 +42,8 @@ pub(crate) fn ext_value(value: &str) -> Option<String> {
     if !charset.eq_ignore_ascii_case("iso-8859-1") || !encoded.is_ascii() {
         return None;
     }
-    let escaped = encoded.as_bytes();
-    let mut text = String::with_capacity(escaped.len());
-    let mut i = 0;
-    while i < escaped.len() {
-        let byte = match escaped[i] {
-            b'%' => {
-                let hex = escaped.get(i + 1..i + 3)?;
-                if !hex.iter().all(u8::is_ascii_hexdigit) {
-                    return None;
-                }
-                i += 3;
-                u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?
-            }
-            byte => {
-                i += 1;
-                byte
-            }
-        };
-        text.push(char::from(byte));
-    }
-    Some(text)
+    let bytes = crate::http::percent::decode_bytes(encoded)?;
+    Some(bytes.iter().copied().map(char::from).collect())
 }
 
 /// A quoted string's content (`text` starts after its opening quote), its backslash escapes

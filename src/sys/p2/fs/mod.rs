@@ -1,6 +1,6 @@
 //! Files over `wasi:filesystem@0.2`: preopened directories, opening, `stat`, and a file's
-//! contents as `wasi:io` streams (read with `blocking-read`, written with `check-write`'s
-//! back-pressure).
+//! contents as `wasi:io` streams (read with `blocking-read`, written with
+//! `blocking-write-and-flush`).
 
 use wasip2::filesystem::preopens::get_directories;
 use wasip2::filesystem::types::{

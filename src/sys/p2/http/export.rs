@@ -14,6 +14,7 @@ use crate::http::server::Request;
 use crate::http::server::export::{IntoService, host_parts};
 use crate::http::server::response::{IntoResponse, Parts, Response};
 use crate::io::{AsyncOutputStream, AsyncWriteExt};
+use crate::sys::io::BLOCKING_WRITE_MAX;
 
 /// Answers one wasi:http request with `app`: called by the code
 /// [`export_http!`](crate::export_http) generates. Runs an event loop until the response is
@@ -97,10 +98,6 @@ pub(super) async fn send(response: Response, out: ResponseOutparam, head_only: b
         eprintln!("wasio: the response body could not be finished: {why}");
     }
 }
-
-/// The largest body written in one blocking host call (the most `blocking-write-and-flush`
-/// takes).
-const BLOCKING_WRITE_MAX: usize = 4096;
 
 /// Writes `body` to the host; whether all of it went.
 async fn write_body(handle: &OutgoingBody, body: Body) -> bool {

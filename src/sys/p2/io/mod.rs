@@ -8,3 +8,4 @@ pub(crate) mod stdio;
 pub use error::SocketError;
 pub use input::AsyncInputStream;
 pub use output::AsyncOutputStream;
+pub(crate) use output::BLOCKING_WRITE_MAX;

@@ -15,7 +15,7 @@ use crate::sys::pollable::AsyncPollable;
 use crate::sys::reactor::WaitState;
 
 /// The most one `blocking-write-and-flush` takes.
-const BLOCKING_WRITE_MAX: usize = 4096;
+pub(crate) const BLOCKING_WRITE_MAX: usize = 4096;
 
 /// The most a file's write (see [`AsyncOutputStream::for_file`]) takes before it lets other
 /// tasks run.
@@ -25,8 +25,10 @@ const BLOCKING_BATCH: usize = 256 * 1024;
 ///
 /// Each write asks the host how much it accepts now (`check-write`) and writes at most that,
 /// waiting on the stream's pollable while the answer is zero, so a slow reader at the other
-/// end slows the writer instead of growing a buffer. `flush` waits until the host has passed
-/// everything on. A closed stream fails writes with [`io::ErrorKind::BrokenPipe`].
+/// end slows the writer instead of growing a buffer (wasio's own file streams write with
+/// `blocking-write-and-flush` instead, see [`wasio::fs`](crate::fs)). `flush` waits until the
+/// host has passed everything on. A closed stream fails writes with
+/// [`io::ErrorKind::BrokenPipe`].
 pub struct AsyncOutputStream {
     // Field order matters: the pollable is a child of the stream and must be dropped first.
     /// Made the first time the stream is full: a stream that never is costs no host handle.
@@ -63,24 +65,6 @@ impl AsyncOutputStream {
         }
     }
 
-    /// How many bytes the host accepts now, waiting until it accepts at least one.
-    fn poll_writable(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
-        loop {
-            match self.stream.check_write() {
-                Ok(0) => {
-                    let pollable = self
-                        .pollable
-                        .get_or_insert_with(|| AsyncPollable::new(self.stream.subscribe()));
-                    std::task::ready!(pollable.poll_wait(&mut self.wait, cx));
-                }
-                Ok(n) => return Poll::Ready(Ok(usize::try_from(n).unwrap_or(usize::MAX))),
-                Err(error) => return Poll::Ready(Err(from_write_error(error))),
-            }
-        }
-    }
-}
-
-impl AsyncOutputStream {
     /// Moves up to `len` bytes from `from` to this stream inside the host, so they never
     /// pass through the component; how many moved, `0` once `from` has ended.
     ///
@@ -109,6 +93,22 @@ impl AsyncOutputStream {
                 Err(error) => Err(from_write_error(error)),
             },
             Err(error) => Err(from_write_error(error)),
+        }
+    }
+
+    /// How many bytes the host accepts now, waiting until it accepts at least one.
+    fn poll_writable(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
+        loop {
+            match self.stream.check_write() {
+                Ok(0) => {
+                    let pollable = self
+                        .pollable
+                        .get_or_insert_with(|| AsyncPollable::new(self.stream.subscribe()));
+                    std::task::ready!(pollable.poll_wait(&mut self.wait, cx));
+                }
+                Ok(n) => return Poll::Ready(Ok(usize::try_from(n).unwrap_or(usize::MAX))),
+                Err(error) => return Poll::Ready(Err(from_write_error(error))),
+            }
         }
     }
 }

@@ -218,11 +218,11 @@ async fn pump(pipe: Rc<Pipe>) {
 
 /// A WASI 0.3 `stream<u8>` (the writable end) as an [`AsyncWrite`].
 ///
-/// A write is accepted into a buffer of up to 64 KiB (by default) and handed to the host at once; the next
-/// write waits while the buffer is full, so a slow reader at the other end slows the writer
-/// instead of growing a buffer. A write the host does not take whole at once goes on in a
-/// task of the stream's own, which makes sure every accepted byte gets there. `flush` waits
-/// until the reader has taken everything. Closing (or dropping the stream) ends the stream
+/// A write is accepted into a buffer of up to 64 KiB (by default) and handed to the host at
+/// once; the next write waits while the buffer is full, so a slow reader at the other end
+/// slows the writer instead of growing a buffer. A write the host does not take whole at once
+/// goes on in a task of the stream's own, which makes sure every accepted byte gets there.
+/// `flush` waits until the reader has taken everything. Closing (or dropping the stream) ends the stream
 /// once everything accepted has been taken; bytes still on their way when the event loop
 /// shuts down are lost, so flush before the end of `run`. A stream whose reader is gone fails
 /// writes with [`io::ErrorKind::BrokenPipe`].
